@@ -1,0 +1,80 @@
+package edi
+
+// ItemKind says what an Item holds.
+type ItemKind uint8
+
+const (
+	ItemJunk           ItemKind = iota // bytes outside any interchange (BOM, prose, trailing blank lines)
+	ItemInterchange                    // an ISA: an interchange begins
+	ItemGroup                          // a GS: a functional group begins
+	ItemTransaction                    // an ST…SE transaction set, whole
+	ItemGroupEnd                       // a GE, or the place where it was missing
+	ItemInterchangeEnd                 // an IEA, or the place where it was missing
+	ItemStray                          // a segment outside any transaction where none may stand
+)
+
+// Item is one piece of the input in order. The Raw bytes of all items,
+// concatenated, reproduce the input (only segments longer than MaxSegment
+// are dropped). Writers walk items to rebuild envelopes.
+type Item struct {
+	Kind        ItemKind
+	Raw         []byte
+	Offset      int64
+	Interchange *Interchange
+	Group       *Group
+	Tx          *Transaction
+	Problem     *Problem // for ItemStray and envelope trailers that failed their checks
+}
+
+// Interchange is an ISA…IEA envelope.
+type Interchange struct {
+	Seq          int // 0-based index in the input
+	Delims       Delimiters
+	Raw          []byte // the ISA segment's span
+	Offset       int64
+	SenderQual   string
+	SenderID     string
+	ReceiverQual string
+	ReceiverID   string
+	Date, Time   string
+	Version      string // ISA12
+	Control      string // ISA13
+	Usage        string // ISA15: P production, T test
+	Groups       int    // GS segments read
+	Problems     []Problem
+}
+
+// Group is a GS…GE functional group.
+type Group struct {
+	Interchange  *Interchange
+	Seq          int // 0-based index within the interchange
+	Raw          []byte
+	Offset       int64
+	FunctionalID string // GS01
+	Sender       string // GS02
+	Receiver     string // GS03
+	Date, Time   string
+	Control      string // GS06
+	Version      string // GS08
+	Transactions int    // ST segments read
+	Problems     []Problem
+	controls     map[string]struct{}
+}
+
+// Problem is a structural fault found while reading: it becomes an X12-…
+// finding and, in the 999, an IK3/IK4/IK5 or AK9 error.
+type Problem struct {
+	Rule     string // X12-SE-COUNT, X12-HL-PARENT, …
+	Msg      string
+	Seg      int    // index in Transaction.Segs, or -1
+	Offset   int64  // file offset of the segment at fault
+	Elem     int    // element position (1-based), 0 for the whole segment
+	Comp     int    // component position (1-based), 0 for none
+	SegCode  string // IK304 code, "" when the fault is not at a segment
+	ElemCode string // IK403 code
+	ElemRef  string // IK402 data element reference number
+	Value    string // IK404 copy of the bad value (never PHI: only codes and numbers)
+	Loop     string // IK303 loop identifier
+	IK5      string // IK502 code for transaction-level faults
+	AK9      string // AK905 code for group-level faults
+}

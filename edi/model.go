@@ -1,0 +1,624 @@
+package edi
+
+import (
+	"strconv"
+	"unsafe"
+)
+
+// SegID is a segment identifier the model cares about, as a small integer
+// so the model's dispatch is a switch, not a string compare per segment.
+type SegID uint8
+
+const (
+	SegOther SegID = iota
+	SegST
+	SegSE
+	SegBHT
+	SegHL
+	SegNM1
+	SegCLM
+	SegLX
+	SegSV1
+	SegDTP
+	SegREF
+	SegNTE
+	SegSBR
+	SegPS1
+	SegHCP
+	SegLIN
+	SegSVD
+	SegLQ
+	SegCR1
+	SegCR2
+	SegCRC
+	SegHI
+	SegTruncated // a segment longer than MaxSegment, dropped from Raw
+)
+
+func segIDOf(id []byte) SegID {
+	switch string(id) {
+	case "ST":
+		return SegST
+	case "SE":
+		return SegSE
+	case "BHT":
+		return SegBHT
+	case "HL":
+		return SegHL
+	case "NM1":
+		return SegNM1
+	case "CLM":
+		return SegCLM
+	case "LX":
+		return SegLX
+	case "SV1":
+		return SegSV1
+	case "DTP":
+		return SegDTP
+	case "REF":
+		return SegREF
+	case "NTE":
+		return SegNTE
+	case "SBR":
+		return SegSBR
+	case "PS1":
+		return SegPS1
+	case "HCP":
+		return SegHCP
+	case "LIN":
+		return SegLIN
+	case "SVD":
+		return SegSVD
+	case "LQ":
+		return SegLQ
+	case "CR1":
+		return SegCR1
+	case "CR2":
+		return SegCR2
+	case "CRC":
+		return SegCRC
+	case "HI":
+		return SegHI
+	}
+	return SegOther
+}
+
+// Seg locates one segment inside Transaction.Raw: Raw[Lead:Stop] is its
+// exact input span (leading white space, content, terminator) and
+// Raw[Start:End] its content without terminator.
+type Seg struct {
+	Lead, Start, End, Stop int32
+	Line                   int32
+	ID                     SegID
+}
+
+// Transaction is one ST…SE transaction set with its bytes and, once Build
+// has run, its 837P model. Raw is never modified after the parser hands the
+// transaction over, so the model's strings point into it without copies.
+type Transaction struct {
+	Interchange *Interchange
+	Group       *Group
+	Index       int    // 0-based within the group
+	Raw         []byte // the exact input bytes, first segment's lead to SE terminator
+	Offset      int64  // file offset of Raw[0]
+	Segs        []Seg
+
+	ST01, ST02, ST03 string
+	HasSE            bool
+	// Problems are envelope faults: every claim of the transaction is
+	// rejected with them (SPEC.md "What bad input gets").
+	Problems []Problem
+	// SegmentErrors lists every structural problem found at a segment, for
+	// the 999, including those also attached to a claim.
+	SegmentErrors []Problem
+	Unsupported   string // non-empty when this is not an 837P (837I, 4010, …): why
+
+	BHT03     string
+	Submitter int // segment index of 1000A NM1*41, -1 if none
+	Receiver  int // segment index of 1000B NM1*40, -1 if none
+	HeaderEnd int // index of the first HL
+	HLs       []HL
+	Claims    []Claim
+	built     bool
+}
+
+// HL is one hierarchical level: 2000A billing provider (20), 2000B
+// subscriber (22), 2000C patient (23).
+type HL struct {
+	Seg      int    // index of the HL segment
+	OwnEnd   int    // index after its own segments (first child HL or first claim)
+	ID       string // HL01
+	Parent   int    // index into HLs, -1 for none
+	Level    string // HL03
+	HasChild bool   // HL04 present
+	NameSeg  int    // NM1*85 / NM1*IL / NM1*QC segment index, -1
+	NPI      string // 2010AA billing provider NPI (level 20)
+	Problems []Problem
+}
+
+// Claim is one 2300 loop with its service lines.
+type Claim struct {
+	Index        int
+	HL           int    // index into Transaction.HLs of the HL the claim follows, -1
+	Seg, End     int    // segments [Seg, End): CLM through the claim's last segment
+	ID           string // CLM01
+	ChargeRaw    string // CLM02
+	Charge       Decimal
+	ChargeOK     bool
+	POS          string // CLM05-1
+	Freq         string // CLM05-3
+	RenderingNPI string // 2310B
+	BillingNPI   string // 2010AA of the claim's billing provider
+	D9Seg        int    // REF*D9 segment index, -1
+	NTE          int    // claim-level NTE segment index, -1
+	NoteAt       int    // where a 2300 NTE may be inserted (before this segment)
+	Lines        []Line
+	Problems     []Problem // structural problems that reject this claim
+}
+
+// Line is one 2400 service line.
+type Line struct {
+	Index        int
+	Seg, End     int    // segments [Seg, End): LX through the line's last segment
+	LX           string // LX01
+	SV1          int    // SV1 segment index, -1 when missing
+	Qualifier    string // SV101-1
+	Code         string // SV101-2
+	Mods         [4]string
+	NMods        int
+	ChargeRaw    string
+	Charge       Decimal
+	ChargeOK     bool
+	UnitBasis    string // SV103
+	UnitsRaw     string // SV104
+	Units        Decimal
+	UnitsOK      bool
+	POS          string // SV105
+	DTP          int    // DTP*472 segment index, -1
+	DOS          int    // date of service as yyyymmdd, 0 when missing or invalid
+	DOSEnd       int    // RD8 end date, else DOS
+	Ref6R        string
+	RenderingNPI string // 2420A
+	NTE          int    // line NTE segment index, -1
+	NoteAt       int    // where a 2400 NTE may be inserted (before this segment)
+}
+
+// Modifiers returns the line's SV101-3..6 modifiers that are present.
+func (l *Line) Modifiers() []string { return l.Mods[:l.NMods] }
+
+// HasMod reports whether the line carries modifier m.
+func (l *Line) HasMod(m string) bool {
+	for _, x := range l.Mods[:l.NMods] {
+		if x == m {
+			return true
+		}
+	}
+	return false
+}
+
+// Content returns segment i's content without terminator.
+func (t *Transaction) Content(i int) []byte {
+	s := t.Segs[i]
+	return t.Raw[s.Start:s.End]
+}
+
+// Span returns segment i's exact input bytes.
+func (t *Transaction) Span(i int) []byte {
+	s := t.Segs[i]
+	return t.Raw[s.Lead:s.Stop]
+}
+
+// SegOffset returns the file offset of segment i.
+func (t *Transaction) SegOffset(i int) int64 {
+	if i < 0 || i >= len(t.Segs) {
+		return t.Offset
+	}
+	return t.Offset + int64(t.Segs[i].Start)
+}
+
+// Elements splits segment i into dst (reused) without copying.
+func (t *Transaction) Elements(dst [][]byte, i int) [][]byte {
+	return SplitElements(dst[:0], t.Content(i), t.Interchange.Delims.Element)
+}
+
+// str views b as a string without copying: Raw is immutable once handed over.
+func str(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+func el(els [][]byte, i int) []byte {
+	if i < len(els) {
+		return els[i]
+	}
+	return nil
+}
+
+// ParseDate reads CCYYMMDD and returns it as an int, or 0 when it is not a
+// valid calendar date.
+func ParseDate(b []byte) int {
+	if len(b) != 8 {
+		return 0
+	}
+	v := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		v = v*10 + int(c-'0')
+	}
+	y, m, d := v/10000, v/100%100, v%100
+	if y < 1900 || m < 1 || m > 12 || d < 1 {
+		return 0
+	}
+	days := [...]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[m-1]
+	if m == 2 && (y%4 == 0 && y%100 != 0 || y%400 == 0) {
+		days = 29
+	}
+	if d > days {
+		return 0
+	}
+	return v
+}
+
+// Build reads the 837P model out of the transaction's segments: HL tree,
+// claims, lines. Every CLM segment becomes exactly one claim, however broken.
+// It is safe to call more than once.
+func (t *Transaction) Build() {
+	if t.built {
+		return
+	}
+	t.built = true
+	t.Submitter, t.Receiver = -1, -1
+	t.HeaderEnd = len(t.Segs)
+	if t.Unsupported != "" {
+		return
+	}
+	d := t.Interchange.Delims
+	var els [][]byte
+	hlByID := make(map[string]int, 8)
+	curHL := -1
+	var claim *Claim
+	var line *Line
+	inOtherPayer := false // inside 2320/2330: NM1*82 there is not 2310B
+
+	problem := func(p Problem) {
+		p.Offset = t.SegOffset(p.Seg)
+		t.SegmentErrors = append(t.SegmentErrors, p)
+		switch {
+		case claim != nil:
+			claim.Problems = append(claim.Problems, p)
+		case curHL >= 0:
+			t.HLs[curHL].Problems = append(t.HLs[curHL].Problems, p)
+		}
+	}
+	endLine := func(i int) {
+		if line != nil {
+			line.End = i
+			if line.NoteAt < 0 {
+				line.NoteAt = i
+			}
+			line = nil
+		}
+	}
+	endClaim := func(i int) {
+		endLine(i)
+		if claim != nil {
+			claim.End = i
+			if claim.NoteAt < 0 {
+				claim.NoteAt = i
+			}
+			claim = nil
+		}
+	}
+
+	for i := range t.Segs {
+		s := &t.Segs[i]
+		switch s.ID {
+		case SegHL:
+			endClaim(i)
+			if curHL >= 0 && t.HLs[curHL].OwnEnd < 0 {
+				t.HLs[curHL].OwnEnd = i
+			}
+			if len(t.HLs) == 0 {
+				t.HeaderEnd = i
+			}
+			els = t.Elements(els, i)
+			h := HL{Seg: i, OwnEnd: -1, ID: str(el(els, 1)), Parent: -1, Level: str(el(els, 3)),
+				HasChild: len(els) > 4, NameSeg: -1}
+			t.HLs = append(t.HLs, h)
+			curHL = len(t.HLs) - 1
+			if h.ID != strconv.Itoa(len(t.HLs)) {
+				problem(Problem{Rule: "X12-HL-SEQUENCE", Seg: i, Elem: 1, SegCode: "8", ElemCode: "7", ElemRef: "628",
+					Loop: "2000", Value: h.ID, Msg: "HL01 is " + quote(h.ID) + ", expected " + strconv.Itoa(len(t.HLs)) + " (HL01 counts up from 1)"})
+			}
+			if _, dup := hlByID[h.ID]; !dup && h.ID != "" {
+				hlByID[h.ID] = curHL
+			}
+			parentID := str(el(els, 2))
+			want, known := hlParentLevel[h.Level]
+			switch {
+			case !known:
+				problem(Problem{Rule: "X12-HL-LEVEL", Seg: i, Elem: 3, SegCode: "8", ElemCode: "7", ElemRef: "735", Loop: "2000",
+					Value: h.Level, Msg: "HL03 is " + quote(h.Level) + ": an 837P uses 20 (billing provider), 22 (subscriber) or 23 (patient)"})
+			case want == "" && parentID != "":
+				problem(Problem{Rule: "X12-HL-PARENT", Seg: i, Elem: 2, SegCode: "8", ElemCode: "7", ElemRef: "734", Loop: "2000A",
+					Value: parentID, Msg: "a billing provider HL (20) has no parent, but HL02 is " + quote(parentID)})
+			case want != "":
+				p, ok := hlByID[parentID]
+				if ok && p != curHL {
+					t.HLs[curHL].Parent = p
+				}
+				loop := hlLoop[h.Level]
+				switch {
+				case parentID == "":
+					problem(Problem{Rule: "X12-HL-PARENT", Seg: i, Elem: 2, SegCode: "8", ElemCode: "1", ElemRef: "734", Loop: loop,
+						Msg: "HL02 (parent) is missing: a level " + h.Level + " HL needs a level " + want + " parent"})
+				case !ok || p == curHL:
+					problem(Problem{Rule: "X12-HL-PARENT", Seg: i, Elem: 2, SegCode: "8", ElemCode: "7", ElemRef: "734", Loop: loop,
+						Value: parentID, Msg: "HL02 names parent " + quote(parentID) + ", which is not an earlier HL of this transaction"})
+				case t.HLs[p].Level != want:
+					problem(Problem{Rule: "X12-HL-PARENT", Seg: i, Elem: 2, SegCode: "8", ElemCode: "7", ElemRef: "734", Loop: loop,
+						Value: parentID, Msg: "HL02 names parent " + quote(parentID) + " at level " + t.HLs[p].Level + "; a level " + h.Level + " HL needs a level " + want + " parent"})
+				}
+			}
+			inOtherPayer = false
+		case SegNM1:
+			els = t.Elements(els, i)
+			q := str(el(els, 1))
+			switch {
+			case line != nil:
+				if q == "82" && str(el(els, 8)) == "XX" {
+					line.RenderingNPI = str(el(els, 9))
+				}
+				if line.NoteAt < 0 {
+					line.NoteAt = i
+				}
+			case claim != nil:
+				if q == "82" && !inOtherPayer && str(el(els, 8)) == "XX" {
+					claim.RenderingNPI = str(el(els, 9))
+				}
+				if claim.NoteAt < 0 {
+					claim.NoteAt = i
+				}
+			case curHL >= 0:
+				h := &t.HLs[curHL]
+				switch {
+				case h.Level == "20" && q == "85":
+					h.NameSeg = i
+					if str(el(els, 8)) == "XX" {
+						h.NPI = str(el(els, 9))
+					}
+				case h.Level == "22" && q == "IL", h.Level == "23" && q == "QC":
+					h.NameSeg = i
+				}
+			default:
+				switch q {
+				case "41":
+					t.Submitter = i
+				case "40":
+					t.Receiver = i
+				}
+			}
+		case SegCLM:
+			endClaim(i)
+			if curHL >= 0 && t.HLs[curHL].OwnEnd < 0 {
+				t.HLs[curHL].OwnEnd = i
+			}
+			els = t.Elements(els, i)
+			t.Claims = append(t.Claims, Claim{Index: len(t.Claims), HL: curHL, Seg: i, End: len(t.Segs),
+				ID: str(el(els, 1)), ChargeRaw: str(el(els, 2)), D9Seg: -1, NTE: -1, NoteAt: -1})
+			claim = &t.Claims[len(t.Claims)-1]
+			inOtherPayer = false
+			claim.Charge, claim.ChargeOK = ParseDecimal(el(els, 2))
+			clm05 := el(els, 5)
+			claim.POS = str(Component(clm05, d.Component, 1))
+			claim.Freq = str(Component(clm05, d.Component, 3))
+			if curHL >= 0 {
+				for h := curHL; h >= 0; h = t.HLs[h].Parent {
+					if t.HLs[h].Level == "20" {
+						claim.BillingNPI = t.HLs[h].NPI
+						break
+					}
+					if t.HLs[h].Parent == h {
+						break
+					}
+				}
+			}
+			switch {
+			case curHL < 0 || t.HLs[curHL].Level != "22" && t.HLs[curHL].Level != "23":
+				problem(Problem{Rule: "X12-CLM-PLACEMENT", Seg: i, SegCode: "2", Loop: "2300",
+					Msg: "CLM must follow a subscriber (HL 22) or patient (HL 23) level"})
+			case claim.ID == "":
+				problem(Problem{Rule: "X12-CLM-ID", Seg: i, Elem: 1, SegCode: "8", ElemCode: "1", ElemRef: "1028", Loop: "2300",
+					Msg: "CLM01 (patient control number) is missing"})
+			}
+			if !claim.ChargeOK {
+				problem(Problem{Rule: "X12-NUMERIC", Seg: i, Elem: 2, SegCode: "8", ElemCode: "6", ElemRef: "782", Loop: "2300",
+					Value: claim.ChargeRaw, Msg: "CLM02 (total charge) " + quote(claim.ChargeRaw) + " is not a number"})
+			}
+		case SegSBR:
+			if claim != nil {
+				inOtherPayer = true
+				if claim.NoteAt < 0 && line == nil {
+					claim.NoteAt = i
+				}
+			}
+		case SegLX:
+			if claim == nil {
+				problem(Problem{Rule: "X12-LX-PLACEMENT", Seg: i, SegCode: "2", Loop: "2400",
+					Msg: "LX (service line) outside a claim"})
+				continue
+			}
+			endLine(i)
+			if claim.NoteAt < 0 {
+				claim.NoteAt = i
+			}
+			els = t.Elements(els, i)
+			claim.Lines = append(claim.Lines, Line{Index: len(claim.Lines), Seg: i, End: len(t.Segs), LX: str(el(els, 1)),
+				SV1: -1, DTP: -1, NTE: -1, NoteAt: -1})
+			line = &claim.Lines[len(claim.Lines)-1]
+			inOtherPayer = false
+		case SegSV1:
+			if line == nil || line.SV1 >= 0 {
+				problem(Problem{Rule: "X12-SV1-PLACEMENT", Seg: i, SegCode: "2", Loop: "2400", Msg: "SV1 outside a service line, or a second SV1 in one line"})
+				continue
+			}
+			t.readSV1(i, line, &els, problem)
+		case SegDTP:
+			if line != nil && line.DTP < 0 {
+				els = t.Elements(els, i)
+				if str(el(els, 1)) == "472" {
+					line.DTP = i
+					v := el(els, 3)
+					switch str(el(els, 2)) {
+					case "D8":
+						line.DOS = ParseDate(v)
+						line.DOSEnd = line.DOS
+					case "RD8":
+						if len(v) == 17 && v[8] == '-' {
+							line.DOS, line.DOSEnd = ParseDate(v[:8]), ParseDate(v[9:])
+							if line.DOSEnd < line.DOS {
+								line.DOS = 0
+							}
+						}
+					}
+				}
+			}
+		case SegREF:
+			els = t.Elements(els, i)
+			switch {
+			case line != nil && str(el(els, 1)) == "6R":
+				line.Ref6R = str(el(els, 2))
+			case claim != nil && line == nil && str(el(els, 1)) == "D9":
+				claim.D9Seg = i
+			}
+		case SegNTE:
+			switch {
+			case line != nil:
+				line.NTE = i
+			case claim != nil:
+				claim.NTE = i
+			}
+		case SegPS1, SegHCP, SegLIN, SegSVD, SegLQ:
+			if line != nil && line.NoteAt < 0 {
+				line.NoteAt = i
+			} else if claim != nil && line == nil && s.ID == SegHCP && claim.NoteAt < 0 {
+				claim.NoteAt = i
+			}
+		case SegCR1, SegCR2, SegCRC, SegHI:
+			if claim != nil && line == nil && claim.NoteAt < 0 {
+				claim.NoteAt = i
+			}
+		case SegSE:
+			endClaim(i)
+		case SegTruncated:
+			// already reported at transaction level by the parser
+		}
+	}
+	endClaim(len(t.Segs))
+	if curHL >= 0 && t.HLs[curHL].OwnEnd < 0 {
+		t.HLs[curHL].OwnEnd = len(t.Segs)
+	}
+	// HL problems reject the claims beneath that HL.
+	for ci := range t.Claims {
+		c := &t.Claims[ci]
+		for h, n := c.HL, 0; h >= 0 && n < len(t.HLs); h, n = t.HLs[h].Parent, n+1 {
+			c.Problems = append(c.Problems, t.HLs[h].Problems...)
+		}
+		if len(c.Lines) == 0 {
+			p := Problem{Rule: "X12-LX-MISSING", Seg: c.Seg, Offset: t.SegOffset(c.Seg), SegCode: "3", Loop: "2400",
+				Msg: "claim has no service line (2400 loop with LX and SV1)"}
+			c.Problems = append(c.Problems, p)
+			t.SegmentErrors = append(t.SegmentErrors, p)
+		}
+		for li := range c.Lines {
+			if c.Lines[li].SV1 < 0 {
+				p := Problem{Rule: "X12-SV1-MISSING", Seg: c.Lines[li].Seg, Offset: t.SegOffset(c.Lines[li].Seg), SegCode: "3", Loop: "2400",
+					Msg: "service line " + c.Lines[li].LX + " has no SV1 segment"}
+				c.Problems = append(c.Problems, p)
+				t.SegmentErrors = append(t.SegmentErrors, p)
+			}
+		}
+	}
+}
+
+// hlParentLevel is the level each 837P HL level must hang from.
+var hlParentLevel = map[string]string{"20": "", "22": "20", "23": "22"}
+
+var hlLoop = map[string]string{"20": "2000A", "22": "2000B", "23": "2000C"}
+
+var procedureQualifiers = map[string]bool{"HC": true, "ER": true, "IV": true, "WK": true}
+
+func (t *Transaction) readSV1(i int, line *Line, els *[][]byte, problem func(Problem)) {
+	d := t.Interchange.Delims
+	line.SV1 = i
+	*els = t.Elements(*els, i)
+	e := *els
+	sv101 := el(e, 1)
+	bad := func(msg string, comp int, value string) {
+		ref := "C003"
+		switch comp {
+		case 1:
+			ref = "235"
+		case 2:
+			ref = "234"
+		}
+		problem(Problem{Rule: "X12-SV1-COMPOSITE", Seg: i, Elem: 1, Comp: comp, SegCode: "8", ElemCode: "7",
+			ElemRef: ref, Loop: "2400", Value: value, Msg: msg})
+	}
+	var compBuf [8][]byte
+	comps := SplitElements(compBuf[:0], sv101, d.Component)
+	n := len(comps)
+	line.Qualifier = str(el(comps, 0))
+	line.Code = str(el(comps, 1))
+	switch {
+	case len(sv101) == 0:
+		bad("SV101 (procedure composite) is empty", 0, "")
+	case n > 7:
+		bad("SV101 has more than 7 components: qualifier, code, four modifiers and a description at most", 0, "")
+	case !procedureQualifiers[line.Qualifier]:
+		bad("SV101-1 is "+quote(line.Qualifier)+": expected HC (HCPCS/CPT)", 1, line.Qualifier)
+	case len(line.Code) != 5 || !alnumString(line.Code):
+		bad("SV101-2 procedure code "+quote(line.Code)+" is not 5 letters or digits", 2, line.Code)
+	}
+	for k := 2; k < n && k < 6; k++ {
+		if len(comps[k]) > 0 {
+			line.Mods[line.NMods] = str(comps[k])
+			line.NMods++
+		}
+	}
+	line.ChargeRaw = str(el(e, 2))
+	line.Charge, line.ChargeOK = ParseDecimal(el(e, 2))
+	if !line.ChargeOK {
+		problem(Problem{Rule: "X12-NUMERIC", Seg: i, Elem: 2, SegCode: "8", ElemCode: "6", ElemRef: "782", Loop: "2400",
+			Value: line.ChargeRaw, Msg: "SV102 (line charge) " + quote(line.ChargeRaw) + " is not a number"})
+	}
+	line.UnitBasis = str(el(e, 3))
+	line.UnitsRaw = str(el(e, 4))
+	line.Units, line.UnitsOK = ParseDecimal(el(e, 4))
+	if !line.UnitsOK {
+		problem(Problem{Rule: "X12-NUMERIC", Seg: i, Elem: 4, SegCode: "8", ElemCode: "6", ElemRef: "380", Loop: "2400",
+			Value: line.UnitsRaw, Msg: "SV104 (units) " + quote(line.UnitsRaw) + " is not a number"})
+	}
+	line.POS = str(el(e, 5))
+}
+
+func alnumString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isAlnum(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// quote shows a value in a message; values here are codes and numbers, never names.
+func quote(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return strconv.Quote(s)
+}

@@ -1,0 +1,304 @@
+package edi
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// MaxTransaction bounds one transaction set's bytes. Production batches
+// of 5,000 claims take 5–10 MB; past this the input is refused rather than
+// letting one endless ST grow memory without bound.
+const MaxTransaction = 64 << 20
+
+// Parser turns segments into items: envelopes, and whole transaction sets
+// ready for Build. It holds one transaction at a time, so memory is bounded
+// by the largest transaction, never by the file.
+type Parser struct {
+	r     *Reader
+	ic    *Interchange
+	grp   *Group
+	tx    *Transaction
+	queue []Item
+	head  int
+	icSeq int
+	err   error
+	done  bool
+	els   [][]byte
+}
+
+// NewParser returns a Parser reading src.
+func NewParser(src io.Reader) *Parser { return &Parser{r: NewReader(src)} }
+
+// Err returns the fatal error that ended parsing, if any.
+func (p *Parser) Err() error { return p.err }
+
+// Offset returns how many input bytes have been consumed.
+func (p *Parser) Offset() int64 { return p.r.Offset() }
+
+// Next returns the next item; false at the end of input or on a fatal error.
+func (p *Parser) Next() (Item, bool) {
+	for p.head >= len(p.queue) {
+		p.queue, p.head = p.queue[:0], 0
+		if p.done || p.err != nil {
+			return Item{}, false
+		}
+		p.step()
+	}
+	it := p.queue[p.head]
+	p.queue[p.head] = Item{}
+	p.head++
+	return it, true
+}
+
+func (p *Parser) emit(it Item) { p.queue = append(p.queue, it) }
+
+func clone(b []byte) []byte { return append([]byte(nil), b...) }
+
+func (p *Parser) step() {
+	if !p.r.Next() {
+		if err := p.r.Err(); err != nil {
+			p.err = err
+			return
+		}
+		end := p.r.Offset()
+		p.closeTx(end, "end of input")
+		p.closeGroup(end, "end of input", nil)
+		p.closeInterchange(end, "end of input", nil)
+		p.done = true
+		return
+	}
+	seg := p.r.Segment()
+	if seg.Kind == KindJunk {
+		p.emit(Item{Kind: ItemJunk, Raw: clone(seg.Span), Offset: seg.SpanOffset})
+		return
+	}
+	if seg.NewISA {
+		p.closeTx(seg.Offset, "a new ISA")
+		p.closeGroup(seg.Offset, "a new ISA", nil)
+		p.closeInterchange(seg.Offset, "a new ISA", nil)
+		p.openInterchange(seg)
+		return
+	}
+	if seg.Truncated {
+		pr := Problem{Rule: "X12-SEGMENT-TOO-LONG", Seg: -1, Offset: seg.Offset, SegCode: "8", IK5: "5",
+			Msg: fmt.Sprintf("segment is longer than %d bytes without a terminator; it was skipped", MaxSegment)}
+		if p.tx != nil {
+			pr.Seg = len(p.tx.Segs)
+			p.tx.Problems = append(p.tx.Problems, pr)
+			p.tx.SegmentErrors = append(p.tx.SegmentErrors, pr)
+			n := int32(len(p.tx.Raw))
+			p.tx.Segs = append(p.tx.Segs, Seg{Lead: n, Start: n, End: n, Stop: n, Line: int32(seg.Line), ID: SegTruncated})
+			return
+		}
+		p.emit(Item{Kind: ItemStray, Offset: seg.Offset, Interchange: p.ic, Group: p.grp, Problem: &pr})
+		return
+	}
+	id := seg.ID()
+	switch string(id) {
+	case "GS":
+		p.closeTx(seg.Offset, "GS")
+		p.closeGroup(seg.Offset, "a new GS", nil)
+		p.openGroup(seg)
+	case "ST":
+		p.closeTx(seg.Offset, "a new ST")
+		if p.grp == nil {
+			p.grp = &Group{Interchange: p.ic, Seq: p.ic.Groups, Offset: seg.Offset, controls: map[string]struct{}{}}
+			p.ic.Groups++
+			p.grp.Problems = append(p.grp.Problems, Problem{Rule: "X12-GS-MISSING", Seg: -1, Offset: seg.Offset, AK9: "3",
+				Msg: "ST outside a functional group (no GS before it)"})
+			p.emit(Item{Kind: ItemGroup, Offset: seg.Offset, Interchange: p.ic, Group: p.grp})
+		}
+		p.openTx(seg)
+	case "SE":
+		if p.tx == nil {
+			p.stray(seg, "SE without a matching ST")
+			return
+		}
+		p.appendSeg(seg, SegSE)
+		if p.err != nil {
+			return
+		}
+		tx := p.tx
+		tx.HasSE = true
+		els := seg.Elements()
+		n := len(tx.Segs)
+		if got := string(el(els, 1)); got != strconv.Itoa(n) {
+			tx.Problems = append(tx.Problems, Problem{Rule: "X12-SE-COUNT", Seg: n - 1, Offset: seg.Offset, Elem: 1, IK5: "4",
+				Value: got, Msg: fmt.Sprintf("SE01 says %s segments, the transaction has %d (ST through SE)", quote(got), n)})
+		}
+		if got := string(el(els, 2)); got != tx.ST02 {
+			tx.Problems = append(tx.Problems, Problem{Rule: "X12-SE-CONTROL", Seg: n - 1, Offset: seg.Offset, Elem: 2, IK5: "3",
+				Value: got, Msg: fmt.Sprintf("SE02 control number %s differs from ST02 %s", quote(got), quote(tx.ST02))})
+		}
+		p.finishTx()
+	case "GE":
+		p.closeTx(seg.Offset, "GE")
+		if p.grp == nil {
+			p.stray(seg, "GE without a matching GS")
+			return
+		}
+		p.closeGroup(seg.Offset, "", seg)
+	case "IEA":
+		p.closeTx(seg.Offset, "IEA")
+		p.closeGroup(seg.Offset, "IEA", nil)
+		p.closeInterchange(seg.Offset, "", seg)
+	default:
+		if p.tx == nil {
+			p.stray(seg, "segment "+strconv.Quote(string(id))+" outside a transaction set (expected ST, GE or IEA)")
+			return
+		}
+		p.appendSeg(seg, segIDOf(id))
+	}
+}
+
+func (p *Parser) stray(seg *Segment, msg string) {
+	pr := Problem{Rule: "X12-SEGMENT-PLACEMENT", Seg: -1, Offset: seg.Offset, SegCode: "2", Msg: msg}
+	p.emit(Item{Kind: ItemStray, Raw: clone(seg.Span), Offset: seg.SpanOffset, Interchange: p.ic, Group: p.grp, Problem: &pr})
+}
+
+func (p *Parser) openInterchange(seg *Segment) {
+	e := seg.Elements()
+	p.ic = &Interchange{Seq: p.icSeq, Delims: *seg.d, Raw: clone(seg.Span), Offset: seg.Offset,
+		SenderQual: s(el(e, 5)), SenderID: strings.TrimSpace(s(el(e, 6))),
+		ReceiverQual: s(el(e, 7)), ReceiverID: strings.TrimSpace(s(el(e, 8))),
+		Date: s(el(e, 9)), Time: s(el(e, 10)), Version: s(el(e, 12)), Control: s(el(e, 13)), Usage: s(el(e, 15))}
+	p.icSeq++
+	p.emit(Item{Kind: ItemInterchange, Raw: p.ic.Raw, Offset: seg.SpanOffset, Interchange: p.ic})
+}
+
+func (p *Parser) closeInterchange(at int64, why string, iea *Segment) {
+	if p.ic == nil {
+		return
+	}
+	ic := p.ic
+	p.ic = nil
+	it := Item{Kind: ItemInterchangeEnd, Offset: at, Interchange: ic}
+	if iea == nil {
+		pr := Problem{Rule: "X12-IEA-MISSING", Seg: -1, Offset: at, Msg: "interchange " + quote(ic.Control) + " has no IEA before " + why}
+		ic.Problems = append(ic.Problems, pr)
+		it.Problem = &ic.Problems[len(ic.Problems)-1]
+		p.emit(it)
+		return
+	}
+	it.Raw, it.Offset = clone(iea.Span), iea.SpanOffset
+	e := iea.Elements()
+	if got := s(el(e, 1)); got != strconv.Itoa(ic.Groups) {
+		ic.Problems = append(ic.Problems, Problem{Rule: "X12-IEA-COUNT", Seg: -1, Offset: iea.Offset, Elem: 1, Value: got,
+			Msg: fmt.Sprintf("IEA01 says %s functional groups, the interchange has %d", quote(got), ic.Groups)})
+	}
+	if got := s(el(e, 2)); got != ic.Control {
+		ic.Problems = append(ic.Problems, Problem{Rule: "X12-IEA-CONTROL", Seg: -1, Offset: iea.Offset, Elem: 2, Value: got,
+			Msg: fmt.Sprintf("IEA02 control number %s differs from ISA13 %s", quote(got), quote(ic.Control))})
+	}
+	if len(ic.Problems) > 0 {
+		it.Problem = &ic.Problems[len(ic.Problems)-1]
+	}
+	p.emit(it)
+}
+
+func (p *Parser) openGroup(seg *Segment) {
+	e := seg.Elements()
+	p.grp = &Group{Interchange: p.ic, Seq: p.ic.Groups, Raw: clone(seg.Span), Offset: seg.Offset,
+		FunctionalID: s(el(e, 1)), Sender: s(el(e, 2)), Receiver: s(el(e, 3)), Date: s(el(e, 4)), Time: s(el(e, 5)),
+		Control: s(el(e, 6)), Version: s(el(e, 8)), controls: map[string]struct{}{}}
+	p.ic.Groups++
+	p.emit(Item{Kind: ItemGroup, Raw: p.grp.Raw, Offset: seg.SpanOffset, Interchange: p.ic, Group: p.grp})
+}
+
+func (p *Parser) closeGroup(at int64, why string, ge *Segment) {
+	if p.grp == nil {
+		return
+	}
+	g := p.grp
+	p.grp = nil
+	it := Item{Kind: ItemGroupEnd, Offset: at, Interchange: g.Interchange, Group: g}
+	if ge == nil {
+		g.Problems = append(g.Problems, Problem{Rule: "X12-GE-MISSING", Seg: -1, Offset: at, AK9: "3",
+			Msg: "functional group " + quote(g.Control) + " has no GE before " + why})
+	} else {
+		it.Raw, it.Offset = clone(ge.Span), ge.SpanOffset
+		e := ge.Elements()
+		if got := s(el(e, 1)); got != strconv.Itoa(g.Transactions) {
+			g.Problems = append(g.Problems, Problem{Rule: "X12-GE-COUNT", Seg: -1, Offset: ge.Offset, Elem: 1, AK9: "5", Value: got,
+				Msg: fmt.Sprintf("GE01 says %s transaction sets, the group has %d", quote(got), g.Transactions)})
+		}
+		if got := s(el(e, 2)); got != g.Control {
+			g.Problems = append(g.Problems, Problem{Rule: "X12-GE-CONTROL", Seg: -1, Offset: ge.Offset, Elem: 2, AK9: "4", Value: got,
+				Msg: fmt.Sprintf("GE02 control number %s differs from GS06 %s", quote(got), quote(g.Control))})
+		}
+	}
+	if len(g.Problems) > 0 {
+		it.Problem = &g.Problems[len(g.Problems)-1]
+	}
+	p.emit(it)
+}
+
+func (p *Parser) openTx(seg *Segment) {
+	e := seg.Elements()
+	tx := &Transaction{Interchange: p.ic, Group: p.grp, Index: p.grp.Transactions, Offset: seg.SpanOffset,
+		Raw: make([]byte, 0, 64<<10), Segs: make([]Seg, 0, 1024)}
+	p.grp.Transactions++
+	p.tx = tx
+	p.appendSeg(seg, SegST)
+	// The model's strings point into Raw; these come from the segment itself.
+	tx.ST01, tx.ST02, tx.ST03 = s(el(e, 1)), s(el(e, 2)), s(el(e, 3))
+	if _, dup := p.grp.controls[tx.ST02]; dup {
+		tx.Problems = append(tx.Problems, Problem{Rule: "X12-ST-DUPLICATE", Seg: 0, Offset: seg.Offset, Elem: 2, IK5: "23", Value: tx.ST02,
+			Msg: "ST02 control number " + quote(tx.ST02) + " is used twice in functional group " + quote(p.grp.Control)})
+	} else if len(p.grp.controls) < 100_000 {
+		p.grp.controls[tx.ST02] = struct{}{}
+	}
+	version := tx.ST03
+	if version == "" {
+		version = p.grp.Version
+	}
+	switch {
+	case tx.ST01 != "837":
+		tx.Unsupported = fmt.Sprintf("transaction set %s is a %s, not an 837", quote(tx.ST02), quote(tx.ST01))
+	case !strings.HasPrefix(version, "005010X222"):
+		kind := "not 837P 005010X222A1"
+		switch {
+		case strings.HasPrefix(version, "005010X223"):
+			kind = "an 837I (institutional)"
+		case strings.HasPrefix(version, "005010X224"):
+			kind = "an 837D (dental)"
+		case strings.HasPrefix(version, "004010"):
+			kind = "a 4010 837, retired in 2012"
+		}
+		tx.Unsupported = fmt.Sprintf("transaction set %s is version %s: %s; scrub837 checks 837P 005010X222A1 only", quote(tx.ST02), quote(version), kind)
+	}
+}
+
+// appendSeg copies a segment's exact bytes into the open transaction.
+func (p *Parser) appendSeg(seg *Segment, id SegID) {
+	tx := p.tx
+	lead := int32(len(tx.Raw))
+	start := lead + int32(seg.Offset-seg.SpanOffset)
+	tx.Raw = append(tx.Raw, seg.Span...)
+	tx.Segs = append(tx.Segs, Seg{Lead: lead, Start: start, End: start + int32(len(seg.Raw)), Stop: int32(len(tx.Raw)),
+		Line: int32(seg.Line), ID: id})
+	if len(tx.Raw) > MaxTransaction {
+		p.err = &InputError{Offset: tx.Offset, Msg: fmt.Sprintf("transaction set %s is larger than %d MiB; split the batch (production batches hold at most ~5,000 claims per ST)",
+			quote(tx.ST02), MaxTransaction>>20)}
+	}
+}
+
+func (p *Parser) closeTx(at int64, why string) {
+	if p.tx == nil {
+		return
+	}
+	p.tx.Problems = append(p.tx.Problems, Problem{Rule: "X12-SE-MISSING", Seg: len(p.tx.Segs) - 1, Offset: at, IK5: "2",
+		Msg: "transaction set " + quote(p.tx.ST02) + " has no SE before " + why})
+	p.finishTx()
+}
+
+func (p *Parser) finishTx() {
+	tx := p.tx
+	p.tx = nil
+	p.emit(Item{Kind: ItemTransaction, Raw: tx.Raw, Offset: tx.Offset, Interchange: tx.Interchange, Group: tx.Group, Tx: tx})
+}
+
+// s copies an envelope element: envelopes outlive the reader's buffer.
+func s(b []byte) string { return string(b) }
