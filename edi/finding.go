@@ -1,0 +1,75 @@
+package edi
+
+// Severity of a finding. A claim is rejected when it has at least one error.
+type Severity uint8
+
+const (
+	SeverityOff Severity = iota
+	SeverityWarning
+	SeverityError
+)
+
+func (s Severity) String() string {
+	switch s {
+	case SeverityError:
+		return "error"
+	case SeverityWarning:
+		return "warning"
+	}
+	return "off"
+}
+
+// ParseSeverity reads error, warning or off.
+func ParseSeverity(s string) (Severity, bool) {
+	switch s {
+	case "error":
+		return SeverityError, true
+	case "warning":
+		return SeverityWarning, true
+	case "off":
+		return SeverityOff, true
+	}
+	return SeverityOff, false
+}
+
+// Finding is what a rule says about a claim. One Finding type feeds every
+// printer: text, JSON, 277CA, 999, annotated EDI and the clean/rejected split.
+type Finding struct {
+	Rule     string
+	Severity Severity
+	Line     int // index into Claim.Lines, -1 for a claim-level finding
+	Seg      int // segment index in the transaction, -1 for none
+	Elem     int // element at fault (1-based), 0 for the whole segment
+	Comp     int // component at fault (1-based), 0 for none
+	Message  string
+	Hint     string
+	STC01    string // 277CA status composite category:status
+	STC10    string // optional second status composite
+}
+
+// ClaimResult is the verdict on one claim.
+type ClaimResult struct {
+	Findings []Finding
+	Rejected bool
+}
+
+// Result is one scrubbed transaction: its claims' verdicts in claim order.
+type Result struct {
+	Tx     *Transaction
+	Claims []ClaimResult
+}
+
+// Counts returns accepted and rejected claims and their charge totals.
+func (r *Result) Counts() (acc, rej int, accAmt, rejAmt Decimal) {
+	for i := range r.Claims {
+		c := &r.Tx.Claims[i]
+		if r.Claims[i].Rejected {
+			rej++
+			rejAmt += c.Charge
+		} else {
+			acc++
+			accAmt += c.Charge
+		}
+	}
+	return
+}

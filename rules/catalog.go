@@ -1,0 +1,419 @@
+// Package rules holds scrub837's rule catalog: the code tables of RULES.md
+// as data (embedded, overridable with --rules) and the rules that read them,
+// one file per rule family.
+package rules
+
+import (
+	"bufio"
+	"bytes"
+	_ "embed"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/scrub837/scrub837/edi"
+)
+
+//go:embed data/catalog.rules
+var embeddedCatalog []byte
+
+//go:embed data/explain.md
+var explainDoc string
+
+// Rule is one catalog entry.
+type Rule struct {
+	ID       string
+	Severity edi.Severity
+	STC01    string // 277CA STC01 category:status for a rejection
+	STC10    string
+	Summary  string
+	Where    string // file:line that defined it
+}
+
+// Row is one code in one table, with the dates it is in effect.
+type Row struct {
+	Code   string
+	From   int // yyyymmdd, 0 = always
+	Until  int // yyyymmdd inclusive, 0 = open
+	Source string
+	Where  string
+}
+
+// InEffect reports whether the row applies on date (yyyymmdd).
+func (r *Row) InEffect(date int) bool {
+	return (r.From == 0 || date >= r.From) && (r.Until == 0 || date <= r.Until)
+}
+
+// Table is a named code list belonging to one add-on (or "*").
+type Table map[string]*Row
+
+// Addon is an add-on code the engine checks, with its tables.
+type Addon struct {
+	Code    string
+	Enabled bool
+	MUE     edi.Decimal
+	Source  string
+	Where   string
+}
+
+// Table names (the second word of add/remove/date lines).
+const (
+	TablePrimary        = "primary"
+	TableCPTPrimary     = "cpt-primary"
+	TableAlternative    = "alternative"
+	TableIncluded       = "included"
+	TableCentralVenous  = "central-venous"
+	TableArthrographySI = "arthrography-si"
+	TableGuidance       = "guidance"
+	TableFacilityPOS    = "facility-pos"
+)
+
+var knownTables = map[string]bool{TablePrimary: true, TableCPTPrimary: true, TableAlternative: true, TableIncluded: true,
+	TableCentralVenous: true, TableArthrographySI: true, TableGuidance: true, TableFacilityPOS: true}
+
+// Catalog is the loaded rule catalog.
+type Catalog struct {
+	Rules  map[string]*Rule
+	Order  []string // rule ids in catalog order
+	Addons map[string]*Addon
+	tables map[string]Table // key: table + " " + addon
+}
+
+// Table returns the named table of an add-on ("*" for shared tables).
+func (c *Catalog) Table(name, addon string) Table { return c.tables[name+" "+addon] }
+
+// Rule returns the rule for id; X12-… ids share the X12 entry.
+func (c *Catalog) Rule(id string) *Rule {
+	if r, ok := c.Rules[id]; ok {
+		return r
+	}
+	if strings.HasPrefix(id, "X12-") {
+		return c.Rules["X12"]
+	}
+	return nil
+}
+
+// Default loads the embedded catalog.
+func Default() *Catalog {
+	c, err := Load()
+	if err != nil {
+		panic("embedded rule catalog is broken: " + err.Error())
+	}
+	return c
+}
+
+// Load reads the embedded catalog, then each override file in order.
+func Load(paths ...string) (*Catalog, error) {
+	c := &Catalog{Rules: map[string]*Rule{}, Addons: map[string]*Addon{}, tables: map[string]Table{}}
+	if err := c.read(bytes.NewReader(embeddedCatalog), "catalog.rules", true); err != nil {
+		return nil, err
+	}
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		err = c.read(f, p, false)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// LoadOverrides applies override lines from r (named name in errors).
+func (c *Catalog) LoadOverrides(r io.Reader, name string) error { return c.read(r, name, false) }
+
+// fields splits a line into words; key="quoted value" stays one word.
+func fields(line string) ([]string, error) {
+	var out []string
+	for i := 0; i < len(line); {
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			i++
+		}
+		if i >= len(line) || line[i] == '#' {
+			break
+		}
+		j := i
+		for j < len(line) && line[j] != ' ' && line[j] != '\t' {
+			if line[j] == '"' {
+				k := strings.IndexByte(line[j+1:], '"')
+				if k < 0 {
+					return nil, fmt.Errorf("unterminated quote")
+				}
+				j += k + 1
+			}
+			j++
+		}
+		out = append(out, line[i:j])
+		i = j
+	}
+	return out, nil
+}
+
+func parseDay(v string) (int, error) {
+	d := edi.ParseDate([]byte(strings.ReplaceAll(v, "-", "")))
+	if d == 0 || len(v) != 10 || v[4] != '-' || v[7] != '-' {
+		return 0, fmt.Errorf("%q is not a date YYYY-MM-DD", v)
+	}
+	return d, nil
+}
+
+// expand turns CODE or LOW-HIGH into codes.
+func expand(tok string) ([]string, error) {
+	lo, hi, isRange := strings.Cut(tok, "-")
+	if !isRange {
+		if tok == "" || len(tok) > 5 {
+			return nil, fmt.Errorf("%q is not a code", tok)
+		}
+		return []string{tok}, nil
+	}
+	a, err1 := strconv.Atoi(lo)
+	b, err2 := strconv.Atoi(hi)
+	if err1 != nil || err2 != nil || len(lo) != 5 || len(hi) != 5 || a > b {
+		return nil, fmt.Errorf("%q is not a range of five-digit codes LOW-HIGH", tok)
+	}
+	var out []string
+	for n := a; n <= b; n++ {
+		out = append(out, fmt.Sprintf("%05d", n))
+	}
+	return out, nil
+}
+
+func (c *Catalog) read(r io.Reader, name string, builtin bool) error {
+	sc := bufio.NewScanner(r)
+	ln := 0
+	for sc.Scan() {
+		ln++
+		where := fmt.Sprintf("%s:%d", name, ln)
+		words, err := fields(sc.Text())
+		if err == nil && len(words) > 0 {
+			err = c.apply(words, where, builtin)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %v", where, err)
+		}
+	}
+	return sc.Err()
+}
+
+// split separates positional words from key=value options.
+func split(words []string) (pos []string, opts map[string]string, err error) {
+	opts = map[string]string{}
+	for _, w := range words {
+		k, v, ok := strings.Cut(w, "=")
+		if !ok {
+			pos = append(pos, w)
+			continue
+		}
+		if _, dup := opts[k]; dup {
+			return nil, nil, fmt.Errorf("%s= given twice", k)
+		}
+		opts[k] = strings.Trim(v, `"`)
+	}
+	return pos, opts, nil
+}
+
+func onlyKeys(opts map[string]string, allowed ...string) error {
+	for k := range opts {
+		found := false
+		for _, a := range allowed {
+			found = found || k == a
+		}
+		if !found {
+			return fmt.Errorf("unknown option %s= (allowed: %s)", k, strings.Join(allowed, ", "))
+		}
+	}
+	return nil
+}
+
+func (c *Catalog) apply(words []string, where string, builtin bool) error {
+	pos, opts, err := split(words)
+	if err != nil {
+		return err
+	}
+	switch pos[0] {
+	case "rule":
+		return c.applyRule(pos, opts, where, builtin)
+	case "addon":
+		if err := onlyKeys(opts, "mue", "source"); err != nil {
+			return err
+		}
+		if len(pos) != 3 || (pos[2] != "on" && pos[2] != "off") {
+			return fmt.Errorf("expected: addon CODE on|off [mue=N] [source=\"…\"]")
+		}
+		a := c.Addons[pos[1]]
+		if a == nil {
+			a = &Addon{Code: pos[1], MUE: 1_000_000}
+			c.Addons[pos[1]] = a
+		}
+		a.Enabled, a.Where = pos[2] == "on", where
+		if v, ok := opts["mue"]; ok {
+			m, ok := edi.ParseDecimal([]byte(v))
+			if !ok || m <= 0 {
+				return fmt.Errorf("mue=%s is not a positive number", v)
+			}
+			a.MUE = m
+		}
+		if v, ok := opts["source"]; ok {
+			a.Source = v
+		}
+		return nil
+	case "add", "remove", "date":
+		return c.applyRows(pos, opts, where)
+	}
+	return fmt.Errorf("unknown directive %q (expected rule, addon, add, remove or date)", pos[0])
+}
+
+func (c *Catalog) applyRule(pos []string, opts map[string]string, where string, builtin bool) error {
+	if len(pos) != 3 {
+		return fmt.Errorf("expected: rule ID error|warning|off")
+	}
+	sev, ok := edi.ParseSeverity(pos[2])
+	if !ok {
+		return fmt.Errorf("severity %q is not error, warning or off", pos[2])
+	}
+	id := pos[1]
+	r := c.Rules[id]
+	if !builtin {
+		if err := onlyKeys(opts); err != nil {
+			return err
+		}
+		if r == nil {
+			return fmt.Errorf("unknown rule id %q (see scrub837 --list-rules)", id)
+		}
+		if id == "X12" && sev != edi.SeverityError {
+			return fmt.Errorf("X12 structural faults always reject the claim; their severity cannot change")
+		}
+		r.Severity = sev
+		return nil
+	}
+	if err := onlyKeys(opts, "stc", "stc10", "summary"); err != nil {
+		return err
+	}
+	if r != nil {
+		return fmt.Errorf("rule %s defined twice (first at %s)", id, r.Where)
+	}
+	if sev == edi.SeverityError && opts["stc"] == "" {
+		return fmt.Errorf("error rule %s needs stc= (its 277CA status)", id)
+	}
+	c.Rules[id] = &Rule{ID: id, Severity: sev, STC01: opts["stc"], STC10: opts["stc10"], Summary: opts["summary"], Where: where}
+	c.Order = append(c.Order, id)
+	return nil
+}
+
+func (c *Catalog) applyRows(pos []string, opts map[string]string, where string) error {
+	op := pos[0]
+	if len(pos) < 4 {
+		return fmt.Errorf("expected: %s TABLE ADDON CODE…", op)
+	}
+	table, addon := pos[1], pos[2]
+	if !knownTables[table] {
+		keys := make([]string, 0, len(knownTables))
+		for k := range knownTables {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		return fmt.Errorf("unknown table %q (tables: %s)", table, strings.Join(keys, ", "))
+	}
+	if addon != "*" && c.Addons[addon] == nil {
+		return fmt.Errorf("add-on %s is not declared (declare it first: addon %s on)", addon, addon)
+	}
+	var from, until int
+	var err error
+	if v, ok := opts["from"]; ok {
+		if from, err = parseDay(v); err != nil {
+			return err
+		}
+	}
+	if v, ok := opts["until"]; ok {
+		if until, err = parseDay(v); err != nil {
+			return err
+		}
+	}
+	if from != 0 && until != 0 && until < from {
+		return fmt.Errorf("until=%s is before from=%s", opts["until"], opts["from"])
+	}
+	switch op {
+	case "add":
+		err = onlyKeys(opts, "from", "until", "source")
+	case "date":
+		err = onlyKeys(opts, "from", "until")
+		if err == nil && len(opts) == 0 {
+			err = fmt.Errorf("date needs from= and/or until=")
+		}
+	default:
+		err = onlyKeys(opts)
+	}
+	if err != nil {
+		return err
+	}
+	key := table + " " + addon
+	t := c.tables[key]
+	if t == nil {
+		t = Table{}
+		c.tables[key] = t
+	}
+	for _, tok := range pos[3:] {
+		codes, err := expand(tok)
+		if err != nil {
+			return err
+		}
+		for _, code := range codes {
+			row := t[code]
+			switch op {
+			case "add":
+				if row != nil {
+					return fmt.Errorf("duplicate row: %s is already in %s %s (added at %s); use date to change its dates", code, table, addon, row.Where)
+				}
+				t[code] = &Row{Code: code, From: from, Until: until, Source: opts["source"], Where: where}
+			case "remove", "date":
+				if row == nil {
+					return fmt.Errorf("%s is not in %s %s", code, table, addon)
+				}
+				if op == "remove" {
+					delete(t, code)
+					continue
+				}
+				if _, ok := opts["from"]; ok {
+					row.From = from
+				}
+				if _, ok := opts["until"]; ok {
+					row.Until = until
+				}
+				row.Where = where
+			}
+		}
+	}
+	return nil
+}
+
+// Codes returns a table's codes, sorted.
+func (t Table) Codes() []string {
+	out := make([]string, 0, len(t))
+	for k := range t {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Explain returns the documentation of a rule id (X12-… ids share X12's).
+func Explain(id string) (string, bool) {
+	if strings.HasPrefix(id, "X12-") {
+		id = "X12"
+	}
+	start := strings.Index(explainDoc, "\n## "+id+"\n")
+	if start < 0 {
+		return "", false
+	}
+	body := explainDoc[start+len("\n## "+id+"\n"):]
+	if end := strings.Index(body, "\n## "); end >= 0 {
+		body = body[:end]
+	}
+	return strings.TrimSpace(body), true
+}

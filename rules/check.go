@@ -1,0 +1,133 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/scrub837/scrub837/edi"
+)
+
+// checker runs the catalog over one claim and collects its findings.
+type checker struct {
+	cat   *Catalog
+	tx    *edi.Transaction
+	claim *edi.Claim
+	out   []edi.Finding
+}
+
+// report adds a finding unless its rule is switched off.
+func (k *checker) report(id string, line, seg, elem, comp int, msg, hint string) {
+	r := k.cat.Rule(id)
+	if r == nil || r.Severity == edi.SeverityOff {
+		return
+	}
+	k.out = append(k.out, edi.Finding{Rule: id, Severity: r.Severity, Line: line, Seg: seg, Elem: elem, Comp: comp,
+		Message: msg, Hint: hint, STC01: r.STC01, STC10: r.STC10})
+}
+
+// sameDOS summarises, for one add-on line, the claim's other lines on its
+// date of service: which tables their codes fall in. Every add-on rule reads
+// this one summary, so the claim's lines are walked once per add-on line.
+type sameDOS struct {
+	idx        int
+	line       *edi.Line
+	addon      *Addon
+	primaries  []int // lines whose code is a primary of this add-on in effect on the DOS
+	cptOnly    []int // lines whose code is a CPT-only primary (55700)
+	altAddons  []string
+	alt        []int // lines whose code is a primary of an alternative add-on (77003)
+	included   []int
+	central    []int
+	arthro     []int
+	guidance   []int
+	distinctOK bool // the line carries 59/XE/XS/XP/XU
+}
+
+var distinctModifiers = map[string]bool{"59": true, "XE": true, "XS": true, "XP": true, "XU": true}
+
+// Check runs every rule on claim ci of tx and appends the findings to out.
+func (c *Catalog) Check(tx *edi.Transaction, ci int, out []edi.Finding) []edi.Finding {
+	k := checker{cat: c, tx: tx, claim: &tx.Claims[ci], out: out}
+	k.claimRules()
+	for li := range k.claim.Lines {
+		l := &k.claim.Lines[li]
+		a := c.Addons[l.Code]
+		if a == nil || !a.Enabled {
+			continue
+		}
+		k.modifierRules(li, l)
+		if l.DOS == 0 {
+			continue // LINE-DOS-MISSING already rejects it; same-DOS rules need a date
+		}
+		s := k.summarize(li, l, a)
+		k.primaryRules(s)
+		k.bundlingRules(s)
+	}
+	k.unitsRule()
+	return k.out
+}
+
+func (k *checker) summarize(li int, l *edi.Line, a *Addon) *sameDOS {
+	s := &sameDOS{idx: li, line: l, addon: a}
+	primary := k.cat.Table(TablePrimary, a.Code)
+	cpt := k.cat.Table(TableCPTPrimary, a.Code)
+	included := k.cat.Table(TableIncluded, a.Code)
+	central := k.cat.Table(TableCentralVenous, a.Code)
+	arthro := k.cat.Table(TableArthrographySI, a.Code)
+	guidance := k.cat.Table(TableGuidance, a.Code)
+	for alt, row := range k.cat.Table(TableAlternative, a.Code) {
+		if row.InEffect(l.DOS) {
+			s.altAddons = append(s.altAddons, alt)
+		}
+	}
+	inEffect := func(t Table, code string) bool {
+		r := t[code]
+		return r != nil && r.InEffect(l.DOS)
+	}
+	for oi := range k.claim.Lines {
+		o := &k.claim.Lines[oi]
+		if oi == li || o.DOS != l.DOS {
+			continue
+		}
+		if inEffect(primary, o.Code) {
+			s.primaries = append(s.primaries, oi)
+		}
+		if inEffect(cpt, o.Code) {
+			s.cptOnly = append(s.cptOnly, oi)
+		}
+		for _, alt := range s.altAddons {
+			if inEffect(k.cat.Table(TablePrimary, alt), o.Code) {
+				s.alt = append(s.alt, oi)
+				break
+			}
+		}
+		if inEffect(included, o.Code) {
+			s.included = append(s.included, oi)
+		}
+		if inEffect(central, o.Code) {
+			s.central = append(s.central, oi)
+		}
+		if inEffect(arthro, o.Code) {
+			s.arthro = append(s.arthro, oi)
+		}
+		if inEffect(guidance, o.Code) {
+			s.guidance = append(s.guidance, oi)
+		}
+	}
+	for _, m := range l.Modifiers() {
+		s.distinctOK = s.distinctOK || distinctModifiers[m]
+	}
+	return s
+}
+
+// codesOf lists the codes (and line numbers) of some lines, for messages.
+func (k *checker) codesOf(lines []int) string {
+	parts := make([]string, 0, len(lines))
+	for _, i := range lines {
+		l := &k.claim.Lines[i]
+		parts = append(parts, l.Code+" (line "+l.LX+")")
+	}
+	return strings.Join(parts, ", ")
+}
+
+func day(d int) string { return fmt.Sprintf("%04d-%02d-%02d", d/10000, d/100%100, d%100) }

@@ -1,0 +1,40 @@
+package rules
+
+import "github.com/scrub837/scrub837/edi"
+
+// The any-claim family: CLAIM-BALANCE, LINE-DOS-MISSING. They run on every
+// claim, with or without an add-on line.
+
+func (k *checker) claimRules() {
+	c := k.claim
+	var sum edi.Decimal
+	ok := c.ChargeOK
+	for li := range c.Lines {
+		l := &c.Lines[li]
+		sum += l.Charge
+		ok = ok && (l.ChargeOK || l.SV1 < 0)
+		if l.DOS == 0 {
+			if l.DTP < 0 {
+				k.report("LINE-DOS-MISSING", li, l.Seg, 0, 0, "service line "+l.LX+" has no DTP*472 date of service",
+					"add DTP*472*D8*CCYYMMDD to the line")
+			} else {
+				k.report("LINE-DOS-MISSING", li, l.DTP, 3, 0, "service line "+l.LX+" date of service "+quote(string(elementOf(k.tx, l.DTP, 3)))+" is not a valid date (D8 CCYYMMDD or RD8 CCYYMMDD-CCYYMMDD)",
+					"send the real date of service in DTP*472")
+			}
+		}
+	}
+	// Unreadable amounts are X12-NUMERIC already; balance needs numbers.
+	if ok && len(c.Lines) > 0 && sum != c.Charge {
+		k.report("CLAIM-BALANCE", -1, c.Seg, 2, 0, "CLM02 total charge "+c.Charge.String()+" differs from the sum of the line charges "+sum.String(),
+			"set CLM02 to "+sum.String()+" or correct the line charges")
+	}
+}
+
+func elementOf(tx *edi.Transaction, seg, i int) []byte {
+	var buf [16][]byte
+	els := tx.Elements(buf[:0], seg)
+	if i < len(els) {
+		return els[i]
+	}
+	return nil
+}
