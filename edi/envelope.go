@@ -28,7 +28,8 @@ type Item struct {
 
 // Interchange is an ISA…IEA envelope.
 type Interchange struct {
-	Seq          int // 0-based index in the input
+	File         string // the input's name, for diagnostics
+	Seq          int    // 0-based index in the input
 	Delims       Delimiters
 	Raw          []byte // the ISA segment's span
 	Offset       int64

@@ -403,6 +403,9 @@ func (t *Transaction) Build() {
 				}
 			}
 		case SegCLM:
+			if len(t.HLs) == 0 && len(t.Claims) == 0 {
+				t.HeaderEnd = i
+			}
 			endClaim(i)
 			if curHL >= 0 && t.HLs[curHL].OwnEnd < 0 {
 				t.HLs[curHL].OwnEnd = i

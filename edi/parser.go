@@ -16,6 +16,9 @@ const MaxTransaction = 64 << 20
 // ready for Build. It holds one transaction at a time, so memory is bounded
 // by the largest transaction, never by the file.
 type Parser struct {
+	// Name is the input's name (a file path, or "-"), carried into
+	// diagnostics through Interchange.File.
+	Name  string
 	r     *Reader
 	ic    *Interchange
 	grp   *Group
@@ -160,7 +163,7 @@ func (p *Parser) stray(seg *Segment, msg string) {
 
 func (p *Parser) openInterchange(seg *Segment) {
 	e := seg.Elements()
-	p.ic = &Interchange{Seq: p.icSeq, Delims: *seg.d, Raw: clone(seg.Span), Offset: seg.Offset,
+	p.ic = &Interchange{File: p.Name, Seq: p.icSeq, Delims: *seg.d, Raw: clone(seg.Span), Offset: seg.Offset,
 		SenderQual: s(el(e, 5)), SenderID: strings.TrimSpace(s(el(e, 6))),
 		ReceiverQual: s(el(e, 7)), ReceiverID: strings.TrimSpace(s(el(e, 8))),
 		Date: s(el(e, 9)), Time: s(el(e, 10)), Version: s(el(e, 12)), Control: s(el(e, 13)), Usage: s(el(e, 15))}

@@ -1,0 +1,422 @@
+// Command scrub837 checks X12 837P professional claims before they reach a
+// payer. It only wires flags to the edi, rules and scrub packages.
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/scrub837/scrub837/edi"
+	"github.com/scrub837/scrub837/rules"
+	"github.com/scrub837/scrub837/scrub"
+)
+
+func main() {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		s := <-sig
+		scrub.RemoveTemporaries()
+		fmt.Fprintf(os.Stderr, "scrub837: %v: stopped; no output file was put in place\n", s)
+		os.Exit(130)
+	}()
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+type config struct {
+	format, output, clean, rejected, failOn, explain, now, color string
+	rules                                                        []string
+	ig, listRules, quiet, version                                bool
+	jobs, ackControl                                             int
+	ackSender, ackReceiver                                       string
+}
+
+// usageError is reported in one line with exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var c config
+	fs := pflag.NewFlagSet("scrub837", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVarP(&c.format, "format", "f", "text", "what goes to the output: text, json, 277ca, 999 or annotated")
+	fs.StringVarP(&c.output, "output", "o", "", "write the output to PATH instead of standard output")
+	fs.StringVar(&c.clean, "clean", "", "also write the accepted claims as a valid 837P to PATH")
+	fs.StringVar(&c.rejected, "rejected", "", "also write the rejected claims as a valid 837P to PATH")
+	fs.StringArrayVar(&c.rules, "rules", nil, "extra or overriding rule data (README \"Overriding rules\"); may repeat")
+	fs.BoolVar(&c.ig, "ig", false, "also check each claim against moov-io/x12's 005010X222A1 rules (slower)")
+	fs.BoolVar(&c.listRules, "list-rules", false, "print the rule catalog: id, severity, one-line summary")
+	fs.StringVar(&c.explain, "explain", "", "print one rule's documentation, with sources and an example")
+	fs.StringVar(&c.failOn, "fail-on", "error", "what makes the exit status 1: error, warning or none")
+	fs.BoolVarP(&c.quiet, "quiet", "q", false, "no summary line on standard error")
+	fs.BoolVar(&c.version, "version", false, "print the version and exit")
+	fs.IntVarP(&c.jobs, "jobs", "j", runtime.NumCPU(), "transactions scrubbed in parallel (output order is input order)")
+	fs.StringVar(&c.color, "color", "auto", "colour in text output: auto (a terminal, unless NO_COLOR is set), always or never")
+	fs.StringVar(&c.now, "now", "", "processing time written in 277CA/999, RFC 3339 (default: now; fixed in tests)")
+	fs.IntVar(&c.ackControl, "ack-control", 0, "ISA13/GS06 of the acknowledgments (default: the 837's own)")
+	fs.StringVar(&c.ackSender, "ack-sender", "", "ISA05:ISA06 of the acknowledgments, e.g. ZZ:CLEARINGHOUSE (default: the 837's receiver)")
+	fs.StringVar(&c.ackReceiver, "ack-receiver", "", "ISA07:ISA08 of the acknowledgments (default: the 837's sender)")
+	fs.Usage = func() {}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			fmt.Fprintf(stdout, "usage: scrub837 [flags] [FILE ...]   (no FILE, or \"-\": standard input)\n\n%s", fs.FlagUsages())
+			return 0
+		}
+		fmt.Fprintf(stderr, "scrub837: %v (see scrub837 --help)\n", err)
+		return 2
+	}
+	code, err := c.execute(fs.Args(), stdin, stdout, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "scrub837: %v\n", err)
+	}
+	return code
+}
+
+func (c *config) check() error {
+	switch c.format {
+	case "text", "json", "277ca", "999", "annotated":
+	default:
+		return usageError{fmt.Sprintf("--format %q: expected text, json, 277ca, 999 or annotated", c.format)}
+	}
+	switch c.failOn {
+	case "error", "warning", "none":
+	default:
+		return usageError{fmt.Sprintf("--fail-on %q: expected error, warning or none", c.failOn)}
+	}
+	switch c.color {
+	case "auto", "always", "never":
+	default:
+		return usageError{fmt.Sprintf("--color %q: expected auto, always or never", c.color)}
+	}
+	if c.jobs < 1 {
+		return usageError{fmt.Sprintf("--jobs %d: expected 1 or more", c.jobs)}
+	}
+	modes := 0
+	for _, b := range []bool{c.listRules, c.explain != "", c.version} {
+		if b {
+			modes++
+		}
+	}
+	if modes > 1 {
+		return usageError{"--list-rules, --explain and --version cannot be combined"}
+	}
+	outs := map[string]string{}
+	for flag, path := range map[string]string{"--output": c.output, "--clean": c.clean, "--rejected": c.rejected} {
+		if path == "" {
+			continue
+		}
+		if other, dup := outs[path]; dup {
+			return usageError{fmt.Sprintf("%s and %s both write %s", other, flag, path)}
+		}
+		outs[path] = flag
+	}
+	return nil
+}
+
+func (c *config) execute(files []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	if err := c.check(); err != nil {
+		return 2, err
+	}
+	if c.version {
+		fmt.Fprintln(stdout, version())
+		return 0, nil
+	}
+	cat, err := rules.Load(c.rules...)
+	if err != nil {
+		return 2, usageError{"--rules: " + err.Error()}
+	}
+	if c.listRules {
+		return 0, listRules(stdout, cat)
+	}
+	if c.explain != "" {
+		return explain(stdout, cat, c.explain)
+	}
+	ack := edi.AckOptions{Now: time.Now()}
+	if c.now != "" {
+		if ack.Now, err = time.Parse(time.RFC3339, c.now); err != nil {
+			return 2, usageError{fmt.Sprintf("--now %q: expected RFC 3339, e.g. 2026-03-02T12:00:00Z", c.now)}
+		}
+	}
+	ack.Control = c.ackControl
+	if c.ackSender != "" {
+		q, id, ok := strings.Cut(c.ackSender, ":")
+		if !ok {
+			return 2, usageError{"--ack-sender: expected QUALIFIER:ID, e.g. ZZ:CLEARINGHOUSE"}
+		}
+		ack.SenderQual, ack.SenderID = q, id
+	}
+	if c.ackReceiver != "" {
+		q, id, ok := strings.Cut(c.ackReceiver, ":")
+		if !ok {
+			return 2, usageError{"--ack-receiver: expected QUALIFIER:ID"}
+		}
+		ack.ReceiverQual, ack.ReceiverID = q, id
+	}
+	if len(files) == 0 {
+		files = []string{"-"}
+	}
+	stdinUses := 0
+	for _, f := range files {
+		if f == "-" {
+			stdinUses++
+		}
+	}
+	if stdinUses > 1 {
+		return 2, usageError{"standard input (-) named more than once"}
+	}
+
+	// Outputs: temporaries renamed into place only when the run is whole.
+	var atomics []*scrub.AtomicFile
+	abort := func() {
+		for _, a := range atomics {
+			a.Abort()
+		}
+	}
+	open := func(path string) (io.Writer, error) {
+		a, err := scrub.CreateAtomic(path)
+		if err != nil {
+			return nil, err
+		}
+		atomics = append(atomics, a)
+		return a, nil
+	}
+	main := bufio.NewWriterSize(stdout, 256<<10)
+	var out io.Writer = main
+	if c.output != "" {
+		if out, err = open(c.output); err != nil {
+			abort()
+			return 2, err
+		}
+	}
+	color := c.color == "always" || c.color == "auto" && c.output == "" && os.Getenv("NO_COLOR") == "" && isTerminal(stdout)
+	var printer edi.Printer
+	var jsonP *edi.JSONPrinter
+	var ackP *edi.Printer277CA
+	switch c.format {
+	case "text":
+		printer = &edi.TextPrinter{W: out, Color: color}
+	case "json":
+		jsonP = &edi.JSONPrinter{W: out}
+		printer = jsonP
+	case "277ca":
+		ackP = edi.New277CA(out, ack)
+		printer = ackP
+	case "999":
+		printer = edi.New999(out, ack)
+	case "annotated":
+		printer = &edi.AnnotatedPrinter{W: out}
+	}
+	printers := []edi.Printer{printer}
+	var splits []*edi.SplitPrinter
+	for _, sp := range []struct {
+		path     string
+		rejected bool
+	}{{c.clean, false}, {c.rejected, true}} {
+		if sp.path == "" {
+			continue
+		}
+		w, err := open(sp.path)
+		if err != nil {
+			abort()
+			return 2, err
+		}
+		p := &edi.SplitPrinter{W: w, Rejected: sp.rejected}
+		splits = append(splits, p)
+		printers = append(printers, p)
+	}
+
+	engine := scrub.New(cat)
+	engine.IG = c.ig
+	var sum edi.Summary
+	start := time.Now()
+	fatal := false
+	for _, name := range files {
+		var r io.Reader = stdin
+		size := int64(-1)
+		if name != "-" {
+			f, err := os.Open(name)
+			if err != nil {
+				fmt.Fprintf(stderr, "scrub837: %s: %v\n", name, err)
+				fatal = true
+				continue
+			}
+			if st, err := f.Stat(); err == nil {
+				if st.IsDir() {
+					f.Close()
+					fmt.Fprintf(stderr, "scrub837: %s: is a directory, expected an 837P file\n", name)
+					fatal = true
+					continue
+				}
+				size = st.Size()
+			}
+			r = f
+			defer f.Close()
+		}
+		opts := scrub.Options{Engine: engine, Printers: printers, Jobs: c.jobs}
+		bar := newProgress(stderr, name, size)
+		if bar != nil {
+			opts.Progress = bar.update
+		}
+		err := scrub.Run(name, r, opts, &sum)
+		if bar != nil {
+			bar.finish()
+		}
+		if err != nil {
+			var ie *edi.InputError
+			if errors.As(err, &ie) {
+				fmt.Fprintf(stderr, "scrub837: %s: %v\n", name, err)
+				fatal = true
+				continue
+			}
+			abort()
+			return 2, fmt.Errorf("%s: %v", name, err)
+		}
+	}
+	sum.Elapsed = time.Since(start)
+	for _, u := range sum.Unsupported {
+		fmt.Fprintf(stderr, "scrub837: %s\n", u)
+		fatal = true
+	}
+	if err := printer.Close(&sum); err != nil {
+		abort()
+		return 2, err
+	}
+	for _, p := range splits {
+		if err := p.Close(&sum); err != nil {
+			abort()
+			return 2, err
+		}
+	}
+	// Conservation: every CLM read is one claim verdict, and every verdict
+	// reaches each claim-bearing output exactly once.
+	if msg := conservation(&sum, jsonP, ackP, splits); msg != "" {
+		abort()
+		return 2, errors.New("claim conservation failed: " + msg + "; no output file was put in place")
+	}
+	if fatal {
+		abort()
+		main.Flush()
+		return 2, nil
+	}
+	if err := main.Flush(); err != nil {
+		abort()
+		return 2, err
+	}
+	for _, a := range atomics {
+		if err := a.Commit(); err != nil {
+			return 2, err
+		}
+	}
+	atomics = nil
+	if !c.quiet && (c.format != "text" || c.output != "") {
+		fmt.Fprintln(stderr, sum.Line())
+	}
+	switch {
+	case c.failOn == "error" && sum.Rejected > 0, c.failOn == "warning" && sum.Flagged > 0:
+		return 1, nil
+	}
+	return 0, nil
+}
+
+func conservation(sum *edi.Summary, j *edi.JSONPrinter, a *edi.Printer277CA, splits []*edi.SplitPrinter) string {
+	if sum.Claims != sum.ClaimSegments {
+		return fmt.Sprintf("%d CLM segments read but %d claims scrubbed", sum.ClaimSegments, sum.Claims)
+	}
+	if j != nil && j.Objects != sum.Claims {
+		return fmt.Sprintf("%d claims scrubbed but %d JSON objects written", sum.Claims, j.Objects)
+	}
+	if a != nil && a.Claims != sum.Claims {
+		return fmt.Sprintf("%d claims scrubbed but %d acknowledged in the 277CA", sum.Claims, a.Claims)
+	}
+	for _, s := range splits {
+		want := sum.Accepted
+		if s.Rejected {
+			want = sum.Rejected
+		}
+		if s.Claims != want {
+			return fmt.Sprintf("%d claims belong in the %s file but %d were written", want, map[bool]string{false: "clean", true: "rejected"}[s.Rejected], s.Claims)
+		}
+	}
+	return ""
+}
+
+func version() string {
+	v, rev := "(devel)", ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" {
+				rev = s.Value
+			}
+		}
+	}
+	if rev == "" {
+		rev = "unknown (built without VCS information)"
+	}
+	return fmt.Sprintf("scrub837 %s, revision %s, %s", v, rev, runtime.Version())
+}
+
+func listRules(w io.Writer, cat *rules.Catalog) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSEVERITY\t277CA\tSUMMARY")
+	for _, id := range cat.Order {
+		r := cat.Rules[id]
+		name := id
+		if id == "X12" {
+			name = "X12-…"
+		}
+		stc := r.STC01
+		if r.STC10 != "" {
+			stc += " +" + r.STC10
+		}
+		if stc == "" {
+			stc = "—"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, r.Severity, stc, r.Summary)
+	}
+	var addons []string
+	for code, a := range cat.Addons {
+		state := "off"
+		if a.Enabled {
+			state = "on"
+		}
+		addons = append(addons, code+" "+state)
+	}
+	sort.Strings(addons)
+	fmt.Fprintf(tw, "\nadd-on codes checked: %s\n", strings.Join(addons, ", "))
+	return tw.Flush()
+}
+
+func explain(w io.Writer, cat *rules.Catalog, id string) (int, error) {
+	r := cat.Rule(id)
+	doc, ok := rules.Explain(id)
+	if r == nil || !ok {
+		return 2, usageError{fmt.Sprintf("--explain %q: no such rule (see scrub837 --list-rules)", id)}
+	}
+	fmt.Fprintf(w, "%s (%s): %s\n", id, r.Severity, r.Summary)
+	if r.STC01 != "" {
+		fmt.Fprintf(w, "277CA: STC01 %s", r.STC01)
+		if r.STC10 != "" {
+			fmt.Fprintf(w, ", STC10 %s", r.STC10)
+		}
+		fmt.Fprintln(w, ", STC03 U")
+	}
+	fmt.Fprintf(w, "\n%s\n", doc)
+	return 0, nil
+}

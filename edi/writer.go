@@ -1,0 +1,198 @@
+package edi
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Printer writes one output format. Render formats one scrubbed
+// transaction and may run on any goroutine; Write is then called for every
+// item in input order, on one goroutine, with what Render returned for a
+// transaction item (nil for the others). Close ends the output.
+type Printer interface {
+	Render(buf []byte, res *Result) []byte
+	Write(it *Item, res *Result, rendered []byte) error
+	Close(sum *Summary) error
+}
+
+// Summary counts a run. It never holds names, member ids or birth dates.
+type Summary struct {
+	Files      int
+	Claims     int
+	Accepted   int
+	Rejected   int
+	Flagged    int // claims with at least one finding of any severity
+	AcceptedAt Decimal
+	RejectedAt Decimal
+	ByRule     map[string]int
+	Envelope   int // envelope problems outside transactions (GE, IEA, stray segments)
+	// Unsupported names transactions that are not 837P (837I, 4010, …):
+	// they are not scrubbed, and the run ends with exit status 2.
+	Unsupported []string
+	// ClaimSegments counts CLM segments as read, independently of the
+	// model, for the conservation check.
+	ClaimSegments int
+	Elapsed       time.Duration
+}
+
+// Add counts one scrubbed transaction.
+func (s *Summary) Add(res *Result) {
+	if s.ByRule == nil {
+		s.ByRule = map[string]int{}
+	}
+	acc, rej, accAmt, rejAmt := res.Counts()
+	s.Claims += acc + rej
+	s.Accepted += acc
+	s.Rejected += rej
+	s.AcceptedAt += accAmt
+	s.RejectedAt += rejAmt
+	for i := range res.Claims {
+		if len(res.Claims[i].Findings) > 0 {
+			s.Flagged++
+		}
+		for _, f := range res.Claims[i].Findings {
+			s.ByRule[f.Rule]++
+		}
+	}
+}
+
+// Line is the one-line summary printed on standard error.
+func (s *Summary) Line() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "scrub837: %d claims read, %d accepted, %d rejected", s.Claims, s.Accepted, s.Rejected)
+	if len(s.ByRule) > 0 {
+		b.WriteString("; findings: ")
+		b.WriteString(s.rules())
+	}
+	if s.Envelope > 0 {
+		fmt.Fprintf(&b, "; %d envelope problems", s.Envelope)
+	}
+	fmt.Fprintf(&b, " (%s)", s.Elapsed.Round(time.Millisecond))
+	return b.String()
+}
+
+func (s *Summary) rules() string {
+	ids := make([]string, 0, len(s.ByRule))
+	for id := range s.ByRule {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = id + " " + strconv.Itoa(s.ByRule[id])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// segWriter writes segments with a given set of delimiters.
+type segWriter struct {
+	b  *bytes.Buffer
+	d  Delimiters
+	nl string
+	n  int // segments written since reset
+}
+
+func (w *segWriter) seg(els ...string) {
+	for len(els) > 1 && els[len(els)-1] == "" {
+		els = els[:len(els)-1]
+	}
+	for i, e := range els {
+		if i > 0 {
+			w.b.WriteByte(w.d.Element)
+		}
+		w.b.WriteString(e)
+	}
+	w.b.WriteByte(w.d.Segment)
+	w.b.WriteString(w.nl)
+	w.n++
+}
+
+func (w *segWriter) comp(parts ...string) string {
+	for len(parts) > 1 && parts[len(parts)-1] == "" {
+		parts = parts[:len(parts)-1]
+	}
+	return strings.Join(parts, string(w.d.Component))
+}
+
+// clean makes a value safe to write as one element: delimiters of the
+// output would split it, so they become spaces.
+func (w *segWriter) clean(s string) string {
+	if strings.IndexByte(s, w.d.Element) < 0 && strings.IndexByte(s, w.d.Component) < 0 &&
+		strings.IndexByte(s, w.d.Segment) < 0 && (w.d.Repetition == 0 || strings.IndexByte(s, w.d.Repetition) < 0) {
+		return s
+	}
+	b := []byte(s)
+	for i, c := range b {
+		if c == w.d.Element || c == w.d.Component || c == w.d.Segment || (w.d.Repetition != 0 && c == w.d.Repetition) {
+			b[i] = ' '
+		}
+	}
+	return string(b)
+}
+
+// lineEnding returns what the input writes after its terminators ("" or a
+// newline), so that generated files look like the input.
+func lineEnding(tx *Transaction) string {
+	if len(tx.Segs) > 1 {
+		lead := tx.Raw[tx.Segs[1].Lead:tx.Segs[1].Start]
+		switch {
+		case bytes.Contains(lead, []byte("\r\n")):
+			return "\r\n"
+		case bytes.IndexByte(lead, '\n') >= 0:
+			return "\n"
+		}
+	}
+	return ""
+}
+
+// leadOf returns the leading white space of a raw segment span.
+func leadOf(raw []byte) []byte {
+	i := 0
+	for i < len(raw) && isSpace(raw[i]) {
+		i++
+	}
+	return raw[:i]
+}
+
+// ElementRef names an element as X12 guides do: SV101-2, CLM02, SE01.
+func ElementRef(id string, elem, comp int) string {
+	if elem == 0 {
+		return id
+	}
+	s := fmt.Sprintf("%s%02d", id, elem)
+	if comp > 0 {
+		s += "-" + strconv.Itoa(comp)
+	}
+	return s
+}
+
+// SegIDAt returns the ID of segment i.
+func (t *Transaction) SegIDAt(i int) string {
+	if i < 0 || i >= len(t.Segs) {
+		return ""
+	}
+	c := t.Content(i)
+	if j := bytes.IndexByte(c, t.Interchange.Delims.Element); j >= 0 {
+		c = c[:j]
+	}
+	return string(c)
+}
+
+// LineLX returns LX01 of a finding's line ("" for claim level).
+func (c *Claim) LineLX(f *Finding) string {
+	if f.Line < 0 || f.Line >= len(c.Lines) {
+		return ""
+	}
+	return c.Lines[f.Line].LX
+}
+
+// writeAll writes b to w.
+func writeAll(w io.Writer, b []byte) error {
+	_, err := w.Write(b)
+	return err
+}

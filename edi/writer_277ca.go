@@ -1,0 +1,329 @@
+package edi
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+)
+
+// Printer277CA writes a 005010X214 Claim Acknowledgment: one 277 per 837
+// transaction set, every claim acknowledged (A2:20 accepted; rejected with
+// STC03 U and the status codes of its findings), and a 2220D service line
+// for each line that caused the rejection.
+type Printer277CA struct {
+	env    ackEnvelope
+	Claims int // claims acknowledged, for the conservation check
+}
+
+// New277CA returns a 277CA printer writing to w.
+func New277CA(w io.Writer, opt AckOptions) *Printer277CA {
+	return &Printer277CA{env: ackEnvelope{w: w, opt: opt, funcID: "HN", version: "005010X214"}}
+}
+
+// statusPair is one STC's status composites.
+type statusPair struct{ stc01, stc10 string }
+
+// errorStatuses returns the distinct status pairs of the error findings,
+// in finding order; when line >= -1 only the findings of that line.
+func errorStatuses(fs []Finding, line int, onlyLine bool) []statusPair {
+	var out []statusPair
+	seen := map[statusPair]bool{}
+	for i := range fs {
+		f := &fs[i]
+		if f.Severity != SeverityError || f.STC01 == "" || (onlyLine && f.Line != line) {
+			continue
+		}
+		p := statusPair{f.STC01, f.STC10}
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// fromColon rewrites a catalog status "A8:736" with the output's component separator.
+func (w *segWriter) status(s string) string {
+	b := []byte(s)
+	for i := range b {
+		if b[i] == ':' {
+			b[i] = w.d.Component
+		}
+	}
+	return string(b)
+}
+
+func (w *segWriter) stc(p statusPair, date, action, amount string) {
+	if p.stc10 == "" {
+		w.seg("STC", w.status(p.stc01), date, action, amount)
+		return
+	}
+	w.seg("STC", w.status(p.stc01), date, action, amount, "", "", "", "", "", w.status(p.stc10))
+}
+
+func dateD8(d int) string { return fmt.Sprintf("%08d", d) }
+
+// name reads NM103..NM105 and NM108/NM109 of an NM1 segment.
+func (t *Transaction) name(seg int) (kind, last, first, middle, idq, id string) {
+	if seg < 0 {
+		return "2", "UNKNOWN", "", "", "", ""
+	}
+	var buf [12][]byte
+	e := t.Elements(buf[:0], seg)
+	return str(el(e, 2)), str(el(e, 3)), str(el(e, 4)), str(el(e, 5)), str(el(e, 8)), str(el(e, 9))
+}
+
+// Render writes the 277 for one 837 transaction.
+func (p *Printer277CA) Render(buf []byte, res *Result) []byte {
+	tx := res.Tx
+	if tx.Unsupported != "" {
+		return nil
+	}
+	d := ackDelims(tx.Interchange.Delims)
+	w := &segWriter{b: bytes.NewBuffer(buf), d: d, nl: lineEnding(tx)}
+	now := p.env.opt.Now
+	today := now.Format("20060102")
+	acc, rej, accAmt, rejAmt := res.Counts()
+	total := accAmt + rejAmt
+	action := "WQ"
+	if acc == 0 && rej > 0 {
+		action = "U"
+	}
+	ref := or(tx.BHT03, tx.ST02)
+	st := stControl(tx)
+	w.seg("ST", "277", st, "005010X214")
+	w.seg("BHT", "0085", "08", w.clean(ref), today, now.Format("1504"), "TH")
+	// 2000A information source: the payer or clearinghouse the 837 was sent to.
+	w.seg("HL", "1", "", "20", "1")
+	_, rname, _, _, _, rid := tx.name(tx.Receiver)
+	w.seg("NM1", "PR", "2", w.clean(or(rname, "RECEIVER")), "", "", "", "", "46", w.clean(or(rid, tx.Interchange.ReceiverID)))
+	w.seg("TRN", "1", w.clean(tx.Interchange.Control+tx.ST02))
+	w.seg("DTP", "050", "D8", today)
+	w.seg("DTP", "009", "D8", today)
+	// 2000B information receiver: the 837's submitter, with the batch totals.
+	w.seg("HL", "2", "1", "21", "1")
+	_, sname, sfirst, _, _, sid := tx.name(tx.Submitter)
+	skind := "2"
+	if tx.Submitter >= 0 {
+		skind, _, _, _, _, _ = tx.name(tx.Submitter)
+	}
+	w.seg("NM1", "41", or(skind, "2"), w.clean(or(sname, "SUBMITTER")), w.clean(sfirst), "", "", "", "46", w.clean(or(sid, tx.Interchange.SenderID)))
+	w.seg("TRN", "2", w.clean(ref))
+	w.seg("STC", w.status("A1:19:PR"), today, action, total.String())
+	p.counts(w, "90", "AA", acc, rej, accAmt, rejAmt)
+	hl := 2
+	// 2000C per billing provider, in 837 order.
+	for h := range tx.HLs {
+		if tx.HLs[h].Level != "20" {
+			continue
+		}
+		var claims []int
+		for ci := range tx.Claims {
+			if billingHL(tx, tx.Claims[ci].HL) == h {
+				claims = append(claims, ci)
+			}
+		}
+		if len(claims) == 0 {
+			continue
+		}
+		hl++
+		provHL := hl
+		w.seg("HL", strconv.Itoa(provHL), "2", "19", "1")
+		kind, last, first, middle, idq, id := tx.name(tx.HLs[h].NameSeg)
+		if idq == "" {
+			idq, id = "XX", "0000000000"
+		}
+		w.seg("NM1", "85", or(kind, "2"), w.clean(or(last, "BILLING PROVIDER")), w.clean(first), w.clean(middle), "", "", idq, w.clean(id))
+		w.seg("TRN", "1", w.clean(or(tx.HLs[h].ID, strconv.Itoa(h+1))))
+		var pa, pr int
+		var paAmt, prAmt Decimal
+		for _, ci := range claims {
+			if res.Claims[ci].Rejected {
+				pr++
+				prAmt += tx.Claims[ci].Charge
+			} else {
+				pa++
+				paAmt += tx.Claims[ci].Charge
+			}
+		}
+		pact := "WQ"
+		if pa == 0 {
+			pact = "U"
+		}
+		w.seg("STC", w.status("A1:19:PR"), "", pact, (paAmt + prAmt).String())
+		p.counts(w, "QA", "QC", pa, pr, paAmt, prAmt)
+		for _, ci := range claims {
+			hl++
+			w.seg("HL", strconv.Itoa(hl), strconv.Itoa(provHL), "PT")
+			p.claim(w, tx, ci, &res.Claims[ci], today)
+		}
+	}
+	// Claims outside any billing provider (a broken HL tree) still get acknowledged.
+	var orphans []int
+	for ci := range tx.Claims {
+		if billingHL(tx, tx.Claims[ci].HL) < 0 {
+			orphans = append(orphans, ci)
+		}
+	}
+	if len(orphans) > 0 {
+		hl++
+		provHL := hl
+		w.seg("HL", strconv.Itoa(provHL), "2", "19", "1")
+		w.seg("NM1", "85", "2", "UNKNOWN BILLING PROVIDER", "", "", "", "", "XX", "0000000000")
+		w.seg("TRN", "1", "0")
+		w.seg("STC", w.status("A3:21"), "", "U", "0")
+		for _, ci := range orphans {
+			hl++
+			w.seg("HL", strconv.Itoa(hl), strconv.Itoa(provHL), "PT")
+			p.claim(w, tx, ci, &res.Claims[ci], today)
+		}
+	}
+	w.seg("SE", strconv.Itoa(w.n+1), st)
+	return w.b.Bytes()
+}
+
+func (p *Printer277CA) counts(w *segWriter, accQ, rejQ string, acc, rej int, accAmt, rejAmt Decimal) {
+	if acc > 0 {
+		w.seg("QTY", accQ, strconv.Itoa(acc))
+	}
+	if rej > 0 {
+		w.seg("QTY", rejQ, strconv.Itoa(rej))
+	}
+	if acc > 0 {
+		w.seg("AMT", "YU", accAmt.String())
+	}
+	if rej > 0 {
+		w.seg("AMT", "YY", rejAmt.String())
+	}
+}
+
+// billingHL returns the level-20 ancestor of HL h, or -1.
+func billingHL(tx *Transaction, h int) int {
+	for n := 0; h >= 0 && n <= len(tx.HLs); n++ {
+		if tx.HLs[h].Level == "20" {
+			return h
+		}
+		h = tx.HLs[h].Parent
+	}
+	return -1
+}
+
+func (p *Printer277CA) claim(w *segWriter, tx *Transaction, ci int, cr *ClaimResult, today string) {
+	c := &tx.Claims[ci]
+	// 2100D: the patient, with the subscriber's member id.
+	patSeg, memberSeg := -1, -1
+	if c.HL >= 0 {
+		h := tx.HLs[c.HL]
+		patSeg, memberSeg = h.NameSeg, h.NameSeg
+		if h.Level == "23" && h.Parent >= 0 {
+			memberSeg = tx.HLs[h.Parent].NameSeg
+		}
+	}
+	_, last, first, middle, _, _ := tx.name(patSeg)
+	_, _, _, _, idq, id := tx.name(memberSeg)
+	if idq != "MI" || id == "" {
+		idq, id = "", ""
+	}
+	w.seg("NM1", "QC", "1", w.clean(or(last, "UNKNOWN")), w.clean(first), w.clean(middle), "", "", idq, w.clean(id))
+	w.seg("TRN", "2", w.clean(or(c.ID, "UNKNOWN")))
+	charge := c.Charge.String()
+	if !cr.Rejected {
+		w.seg("STC", w.status("A2:20"), today, "WQ", charge)
+	} else {
+		for _, sp := range errorStatuses(cr.Findings, 0, false) {
+			w.stc(sp, today, "U", charge)
+		}
+	}
+	if c.D9Seg >= 0 {
+		var buf [4][]byte
+		e := tx.Elements(buf[:0], c.D9Seg)
+		w.seg("REF", "D9", w.clean(str(el(e, 2))))
+	}
+	lo, hi := 0, 0
+	for i := range c.Lines {
+		l := &c.Lines[i]
+		if l.DOS == 0 {
+			continue
+		}
+		if lo == 0 || l.DOS < lo {
+			lo = l.DOS
+		}
+		if l.DOSEnd > hi {
+			hi = l.DOSEnd
+		}
+	}
+	switch {
+	case lo == 0:
+		w.seg("DTP", "472", "D8", today)
+	case lo == hi:
+		w.seg("DTP", "472", "D8", dateD8(lo))
+	default:
+		w.seg("DTP", "472", "RD8", dateD8(lo)+"-"+dateD8(hi))
+	}
+	if !cr.Rejected {
+		return
+	}
+	// 2220D for each line that caused the rejection.
+	for li := range c.Lines {
+		sts := errorStatuses(cr.Findings, li, true)
+		if len(sts) == 0 {
+			continue
+		}
+		l := &c.Lines[li]
+		parts := append([]string{or(l.Qualifier, "HC"), w.clean(or(l.Code, "00000"))}, l.Modifiers()...)
+		for i := range parts {
+			parts[i] = w.clean(parts[i])
+		}
+		units := "1"
+		if l.UnitsOK {
+			units = l.Units.String()
+		}
+		w.seg("SVC", w.comp(parts...), l.Charge.String(), "", "", "", "", units)
+		for _, sp := range sts {
+			w.stc(sp, today, "U", l.Charge.String())
+		}
+		if l.Ref6R != "" {
+			w.seg("REF", "FJ", w.clean(l.Ref6R))
+		}
+		switch {
+		case l.DOS == 0:
+			w.seg("DTP", "472", "D8", today)
+		case l.DOSEnd > l.DOS:
+			w.seg("DTP", "472", "RD8", dateD8(l.DOS)+"-"+dateD8(l.DOSEnd))
+		default:
+			w.seg("DTP", "472", "D8", dateD8(l.DOS))
+		}
+	}
+}
+
+// Write wraps the rendered transactions in envelopes.
+func (p *Printer277CA) Write(it *Item, res *Result, rendered []byte) error {
+	if res != nil && rendered != nil {
+		p.Claims += len(res.Claims)
+	}
+	return p.env.write(it, rendered)
+}
+
+// Close ends the last envelopes.
+func (p *Printer277CA) Close(*Summary) error { return p.env.closeInterchange() }
+
+// write is shared by the acknowledgment printers.
+func (e *ackEnvelope) write(it *Item, rendered []byte) error {
+	switch it.Kind {
+	case ItemTransaction:
+		if rendered == nil {
+			return nil
+		}
+		if err := e.open(it.Tx); err != nil {
+			return err
+		}
+		e.txs++
+		return writeAll(e.w, rendered)
+	case ItemGroupEnd:
+		return e.closeGroup()
+	case ItemInterchangeEnd:
+		return e.closeInterchange()
+	}
+	return nil
+}

@@ -1,0 +1,117 @@
+package edi
+
+import (
+	"io"
+	"strconv"
+	"unicode/utf8"
+)
+
+// JSONPrinter writes newline-delimited JSON: exactly one object per claim
+// read, in input order, and nothing else (SPEC.md). Objects are appended by
+// hand: no reflection on the hot path.
+type JSONPrinter struct {
+	W       io.Writer
+	Objects int // claims written, for the conservation check
+}
+
+// Render writes one line per claim of the transaction.
+func (p *JSONPrinter) Render(b []byte, res *Result) []byte {
+	tx := res.Tx
+	for ci := range res.Claims {
+		c := &tx.Claims[ci]
+		cr := &res.Claims[ci]
+		b = append(b, `{"claim":`...)
+		b = appendJSONString(b, c.ID)
+		b = append(b, `,"status":`...)
+		if cr.Rejected {
+			b = append(b, `"rejected"`...)
+		} else {
+			b = append(b, `"accepted"`...)
+		}
+		b = append(b, `,"transaction":`...)
+		b = appendJSONString(b, tx.ST02)
+		b = append(b, `,"file":`...)
+		b = appendJSONString(b, tx.Interchange.File)
+		b = append(b, `,"charge":`...)
+		b = appendJSONString(b, c.ChargeRaw)
+		b = append(b, `,"lines":`...)
+		b = strconv.AppendInt(b, int64(len(c.Lines)), 10)
+		b = append(b, `,"findings":[`...)
+		for fi := range cr.Findings {
+			f := &cr.Findings[fi]
+			if fi > 0 {
+				b = append(b, ',')
+			}
+			seg := f.Seg
+			if seg < 0 || seg >= len(tx.Segs) {
+				seg = c.Seg
+			}
+			b = append(b, `{"rule":`...)
+			b = appendJSONString(b, f.Rule)
+			b = append(b, `,"severity":"`...)
+			b = append(b, f.Severity.String()...)
+			b = append(b, `","line":`...)
+			lx, _ := strconv.Atoi(c.LineLX(f))
+			b = strconv.AppendInt(b, int64(lx), 10)
+			b = append(b, `,"message":`...)
+			b = appendJSONString(b, f.Message)
+			b = append(b, `,"segment":`...)
+			b = strconv.AppendInt(b, int64(seg+1), 10)
+			b = append(b, `,"offset":`...)
+			b = strconv.AppendInt(b, tx.SegOffset(seg), 10)
+			if f.Elem > 0 {
+				b = append(b, `,"element":`...)
+				b = appendJSONString(b, ElementRef(tx.SegIDAt(seg), f.Elem, f.Comp))
+			}
+			if f.Hint != "" {
+				b = append(b, `,"hint":`...)
+				b = appendJSONString(b, f.Hint)
+			}
+			b = append(b, '}')
+		}
+		b = append(b, "]}\n"...)
+	}
+	return b
+}
+
+// Write writes the rendered lines.
+func (p *JSONPrinter) Write(it *Item, res *Result, rendered []byte) error {
+	if res == nil {
+		return nil
+	}
+	p.Objects += len(res.Claims)
+	return writeAll(p.W, rendered)
+}
+
+// Close writes nothing: the stream is one object per claim.
+func (p *JSONPrinter) Close(*Summary) error { return nil }
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string; invalid UTF-8 becomes U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, `\ufffd`...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}

@@ -1,0 +1,206 @@
+package edi
+
+import (
+	"io"
+	"strconv"
+)
+
+// SplitPrinter writes the accepted (or the rejected) claims as a valid
+// 837P: the original envelopes and transaction headers, each kept claim's
+// segments byte-identical to the input, HL numbers rebuilt, and SE/GE/IEA
+// counts rebuilt. Transactions, groups and interchanges left empty are
+// dropped. Every claim read lands in exactly one of the two files.
+type SplitPrinter struct {
+	W        io.Writer
+	Rejected bool // false: the clean file; true: the rejected file
+	Claims   int  // claims written, for the conservation check
+
+	ic, grp         *Item
+	icOpen, grpOpen bool
+	groups, txs     int
+	lastLead        []byte
+}
+
+// Render writes the transaction with only the kept claims, or nil when it
+// keeps none.
+func (p *SplitPrinter) Render(b []byte, res *Result) []byte {
+	tx := res.Tx
+	if tx.Unsupported != "" {
+		return nil
+	}
+	keep := make([]bool, len(tx.Claims))
+	any := false
+	for i := range res.Claims {
+		keep[i] = res.Claims[i].Rejected == p.Rejected
+		any = any || keep[i]
+	}
+	if !any {
+		return nil
+	}
+	d := tx.Interchange.Delims
+	// An HL is kept when a kept claim hangs below it.
+	keptHL := make([]bool, len(tx.HLs))
+	for ci, c := range tx.Claims {
+		if !keep[ci] {
+			continue
+		}
+		for h, n := c.HL, 0; h >= 0 && n <= len(tx.HLs); h, n = tx.HLs[h].Parent, n+1 {
+			keptHL[h] = true
+		}
+	}
+	hasChild := make([]bool, len(tx.HLs))
+	for h := range tx.HLs {
+		if keptHL[h] && tx.HLs[h].Parent >= 0 {
+			hasChild[tx.HLs[h].Parent] = true
+		}
+	}
+	count := 0
+	span := func(i int) {
+		s := tx.Segs[i]
+		b = append(b, tx.Raw[s.Lead:s.Stop]...)
+		count++
+	}
+	claimsOf := func(h int) {
+		for ci := range tx.Claims {
+			c := &tx.Claims[ci]
+			if c.HL != h || !keep[ci] {
+				continue
+			}
+			for i := c.Seg; i < c.End && tx.Segs[i].ID != SegSE; i++ {
+				span(i)
+			}
+		}
+	}
+	for i := 0; i < tx.HeaderEnd && i < len(tx.Segs); i++ {
+		if tx.Segs[i].ID != SegSE {
+			span(i)
+		}
+	}
+	claimsOf(-1)
+	newID := make([]int, len(tx.HLs))
+	next := 0
+	for h := range tx.HLs {
+		if !keptHL[h] {
+			continue
+		}
+		next++
+		newID[h] = next
+		hl := &tx.HLs[h]
+		s := tx.Segs[hl.Seg]
+		var els [8][]byte
+		e := tx.Elements(els[:0], hl.Seg)
+		b = append(b, tx.Raw[s.Lead:s.Start]...)
+		b = append(b, "HL"...)
+		b = append(b, d.Element)
+		b = strconv.AppendInt(b, int64(next), 10)
+		b = append(b, d.Element)
+		if hl.Parent >= 0 && keptHL[hl.Parent] {
+			b = strconv.AppendInt(b, int64(newID[hl.Parent]), 10)
+		} else {
+			b = append(b, el(e, 2)...)
+		}
+		b = append(b, d.Element)
+		b = append(b, el(e, 3)...)
+		if hl.HasChild {
+			b = append(b, d.Element)
+			if hasChild[h] {
+				b = append(b, '1')
+			} else {
+				b = append(b, '0')
+			}
+		}
+		b = append(b, tx.Raw[s.End:s.Stop]...) // the input's terminator
+		count++
+		for i := hl.Seg + 1; i < hl.OwnEnd && i < len(tx.Segs); i++ {
+			if tx.Segs[i].ID != SegSE {
+				span(i)
+			}
+		}
+		claimsOf(h)
+	}
+	// SE, rebuilt; its leading white space is the input's.
+	lead := []byte(lineEnding(tx))
+	term := []byte{d.Segment}
+	if last := len(tx.Segs) - 1; last >= 0 && tx.Segs[last].ID == SegSE {
+		s := tx.Segs[last]
+		lead, term = tx.Raw[s.Lead:s.Start], tx.Raw[s.End:s.Stop]
+	}
+	b = append(b, lead...)
+	b = append(b, "SE"...)
+	b = append(b, d.Element)
+	b = strconv.AppendInt(b, int64(count+1), 10)
+	b = append(b, d.Element)
+	b = append(b, tx.ST02...)
+	return append(b, term...)
+}
+
+// Write keeps the original envelopes around the kept transactions.
+func (p *SplitPrinter) Write(it *Item, res *Result, rendered []byte) error {
+	switch it.Kind {
+	case ItemInterchange:
+		c := *it
+		p.ic, p.icOpen, p.groups = &c, false, 0
+	case ItemGroup:
+		c := *it
+		p.grp, p.grpOpen, p.txs = &c, false, 0
+	case ItemTransaction:
+		if rendered == nil {
+			return nil
+		}
+		if !p.icOpen && p.ic != nil {
+			if err := writeAll(p.W, p.ic.Raw); err != nil {
+				return err
+			}
+			p.icOpen = true
+		}
+		if !p.grpOpen && p.grp != nil {
+			if err := writeAll(p.W, p.grp.Raw); err != nil {
+				return err
+			}
+			p.grpOpen = true
+			p.groups++
+		}
+		p.txs++
+		for i := range res.Claims {
+			if res.Claims[i].Rejected == p.Rejected {
+				p.Claims++
+			}
+		}
+		p.lastLead = []byte(lineEnding(it.Tx))
+		return writeAll(p.W, rendered)
+	case ItemGroupEnd:
+		if !p.grpOpen {
+			return nil
+		}
+		p.grpOpen = false
+		return p.trailer(it, "GE", p.txs, it.Group.Control)
+	case ItemInterchangeEnd:
+		if !p.icOpen {
+			return nil
+		}
+		p.icOpen = false
+		return p.trailer(it, "IEA", p.groups, it.Interchange.Control)
+	}
+	return nil
+}
+
+// trailer writes GE or IEA with the rebuilt count, keeping the input's layout.
+func (p *SplitPrinter) trailer(it *Item, id string, n int, control string) error {
+	d := it.Interchange.Delims
+	lead := p.lastLead
+	if it.Raw != nil {
+		lead = leadOf(it.Raw)
+	}
+	b := append([]byte(nil), lead...)
+	b = append(b, id...)
+	b = append(b, d.Element)
+	b = strconv.AppendInt(b, int64(n), 10)
+	b = append(b, d.Element)
+	b = append(b, control...)
+	b = append(b, d.Segment)
+	return writeAll(p.W, b)
+}
+
+// Close writes nothing more: a missing IEA stays missing only if the input
+// never ended its interchange, and then ItemInterchangeEnd still came.
+func (p *SplitPrinter) Close(*Summary) error { return nil }

@@ -1,0 +1,85 @@
+package scrub
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// AtomicFile is an output written to a temporary name in the target's
+// directory and renamed into place only by Commit: a crash or an
+// interrupted run never leaves half a clean file a pipeline could submit.
+type AtomicFile struct {
+	*bufio.Writer
+	f      *os.File
+	target string
+}
+
+var (
+	openMu  sync.Mutex
+	openTmp = map[string]bool{} // temporaries to remove on interrupt
+)
+
+// CreateAtomic opens a temporary file beside path.
+func CreateAtomic(path string) (*AtomicFile, error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	openMu.Lock()
+	openTmp[f.Name()] = true
+	openMu.Unlock()
+	return &AtomicFile{Writer: bufio.NewWriterSize(f, 256<<10), f: f, target: path}, nil
+}
+
+func forget(name string) {
+	openMu.Lock()
+	delete(openTmp, name)
+	openMu.Unlock()
+}
+
+// Commit flushes, syncs and renames the file into place.
+func (a *AtomicFile) Commit() error {
+	name := a.f.Name()
+	defer forget(name)
+	err := a.Flush()
+	if err == nil {
+		err = a.f.Sync()
+	}
+	if cerr := a.f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(name, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(name, a.target)
+	}
+	if err != nil {
+		os.Remove(name)
+	}
+	return err
+}
+
+// Abort removes the temporary file; the target is left untouched.
+func (a *AtomicFile) Abort() {
+	a.f.Close()
+	os.Remove(a.f.Name())
+	forget(a.f.Name())
+}
+
+// RemoveTemporaries deletes every temporary not yet committed; the command
+// calls it when interrupted.
+func RemoveTemporaries() {
+	openMu.Lock()
+	defer openMu.Unlock()
+	for name := range openTmp {
+		os.Remove(name)
+		delete(openTmp, name)
+	}
+}

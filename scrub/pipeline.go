@@ -1,0 +1,151 @@
+package scrub
+
+import (
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/scrub837/scrub837/edi"
+)
+
+// Options of a run.
+type Options struct {
+	Engine   *Engine
+	Printers []edi.Printer
+	// Jobs is how many transactions are scrubbed at once; output stays in
+	// input order whatever it is. 0 or 1: everything on the calling goroutine.
+	Jobs int
+	// Progress, when set, is called now and then with the bytes consumed
+	// and the claims read so far.
+	Progress func(bytes int64, claims int)
+}
+
+// slot carries one item through the pipeline; done closes when its
+// transaction is scrubbed and rendered.
+type slot struct {
+	it   edi.Item
+	res  *edi.Result
+	out  [][]byte
+	done chan struct{}
+}
+
+func (o *Options) process(s *slot) {
+	if s.it.Tx == nil {
+		return
+	}
+	s.res = o.Engine.Scrub(s.it.Tx)
+	s.out = make([][]byte, len(o.Printers))
+	for i, p := range o.Printers {
+		s.out[i] = p.Render(nil, s.res)
+	}
+}
+
+func (o *Options) write(s *slot, sum *edi.Summary) error {
+	if s.res != nil {
+		sum.Add(s.res)
+		sum.ClaimSegments += countCLM(s.it.Tx)
+		if u := s.it.Tx.Unsupported; u != "" {
+			sum.Unsupported = append(sum.Unsupported, fmt.Sprintf("%s: byte %d: %s", s.it.Tx.Interchange.File, s.it.Tx.Offset, u))
+		}
+	} else if s.it.Problem != nil || (s.it.Group != nil && s.it.Kind == edi.ItemGroupEnd && len(s.it.Group.Problems) > 0) ||
+		(s.it.Interchange != nil && s.it.Kind == edi.ItemInterchangeEnd && len(s.it.Interchange.Problems) > 0) {
+		sum.Envelope++
+	}
+	for i, p := range o.Printers {
+		var r []byte
+		if s.out != nil {
+			r = s.out[i]
+		}
+		if err := p.Write(&s.it, s.res, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Run scrubs one input named name and feeds every printer in input order.
+// Memory is bounded: at most a few transactions per job are in flight.
+func Run(name string, r io.Reader, o Options, sum *edi.Summary) error {
+	p := edi.NewParser(r)
+	p.Name = name
+	sum.Files++
+	claims := 0
+	report := func(it *edi.Item) {
+		if o.Progress != nil && it.Tx != nil {
+			claims += countCLM(it.Tx)
+			o.Progress(p.Offset(), claims)
+		}
+	}
+	if o.Jobs <= 1 {
+		for {
+			it, ok := p.Next()
+			if !ok {
+				break
+			}
+			s := &slot{it: it}
+			o.process(s)
+			if err := o.write(s, sum); err != nil {
+				return err
+			}
+			report(&s.it)
+		}
+		return p.Err()
+	}
+
+	order := make(chan *slot, 2*o.Jobs)
+	work := make(chan *slot, 2*o.Jobs)
+	var wg sync.WaitGroup
+	for j := 0; j < o.Jobs; j++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for s := range work {
+				o.process(s)
+				close(s.done)
+			}
+		}()
+	}
+	var werr error
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		for s := range order {
+			<-s.done
+			if werr == nil {
+				werr = o.write(s, sum)
+			}
+		}
+	}()
+	for {
+		it, ok := p.Next()
+		if !ok {
+			break
+		}
+		s := &slot{it: it, done: make(chan struct{})}
+		order <- s
+		if it.Tx != nil {
+			work <- s
+		} else {
+			close(s.done)
+		}
+		report(&s.it)
+	}
+	close(work)
+	close(order)
+	wg.Wait()
+	<-written
+	if werr != nil {
+		return werr
+	}
+	return p.Err()
+}
+
+func countCLM(tx *edi.Transaction) int {
+	n := 0
+	for i := range tx.Segs {
+		if tx.Segs[i].ID == edi.SegCLM {
+			n++
+		}
+	}
+	return n
+}
