@@ -348,8 +348,13 @@ func (r *Reader) nextSegment() bool {
 		if start < r.end {
 			break
 		}
+		// fill may move the data even when it returns false: positions are
+		// recomputed from r.pos after every call.
 		off := start - lead
-		if !r.fill(lead) {
+		ok := r.fill(lead)
+		lead = r.pos
+		start = lead + off
+		if !ok {
 			if r.err != nil {
 				return false
 			}
@@ -360,14 +365,17 @@ func (r *Reader) nextSegment() bool {
 			}
 			return false
 		}
-		lead = r.pos
-		start = lead + off
 	}
 	// A new ISA at a segment start (several interchanges back to back, or one
 	// without its IEA) may declare new delimiters.
-	for r.end-start < 4 && !r.eof && r.fill(lead) {
-		start -= lead - r.pos
+	for r.end-start < 4 && !r.eof {
+		off := start - lead
+		ok := r.fill(lead)
 		lead = r.pos
+		start = lead + off
+		if !ok {
+			break
+		}
 	}
 	if r.end-start >= 4 && r.buf[start] == 'I' && r.buf[start+1] == 'S' && r.buf[start+2] == 'A' && !isAlnum(r.buf[start+3]) {
 		r.seekISA = true
@@ -387,21 +395,25 @@ func (r *Reader) nextSegment() bool {
 			return r.skipOverflow(lead, start)
 		}
 		offScan, offStart := r.end-lead, start-lead
-		if !r.fill(lead) {
+		ok := r.fill(lead)
+		lead = r.pos
+		start = lead + offStart
+		scan = lead + offScan
+		if !ok {
 			if r.err != nil {
 				return false
 			}
 			if r.end-lead >= MaxSegment {
 				return r.skipOverflow(lead, start)
 			}
+			if !r.eof {
+				continue // the buffer grew; nothing was read yet
+			}
 			// End of input inside a segment: hand it over unterminated.
 			r.emit(lead, start, r.end, r.end, false)
 			r.afterSegment()
 			return true
 		}
-		lead = r.pos
-		start = lead + offStart
-		scan = lead + offScan
 	}
 }
 

@@ -1,0 +1,404 @@
+package edi_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/scrub837/scrub837/edi"
+	"github.com/scrub837/scrub837/fixtures/build"
+)
+
+// parsed is everything a test wants from one input.
+type parsed struct {
+	items  []edi.Item
+	txs    []*edi.Transaction
+	raw    []byte // concatenation of every item's bytes
+	err    error
+	claims []string // a one-line description of every claim, for comparison
+}
+
+func parse(t testing.TB, b []byte) parsed {
+	t.Helper()
+	p := edi.NewParser(bytes.NewReader(b))
+	var out parsed
+	for {
+		it, ok := p.Next()
+		if !ok {
+			break
+		}
+		out.items = append(out.items, it)
+		out.raw = append(out.raw, it.Raw...)
+		if it.Tx != nil {
+			it.Tx.Build()
+			out.txs = append(out.txs, it.Tx)
+			for _, c := range it.Tx.Claims {
+				out.claims = append(out.claims, describe(&c))
+			}
+		}
+	}
+	out.err = p.Err()
+	return out
+}
+
+func describe(c *edi.Claim) string {
+	s := fmt.Sprintf("%s %s pos=%s freq=%s npi=%s/%s", c.ID, c.Charge, c.POS, c.Freq, c.BillingNPI, c.RenderingNPI)
+	for _, l := range c.Lines {
+		s += fmt.Sprintf(" | %s %s:%s %v %s x%s dos=%d-%d pos=%s 6R=%s", l.LX, l.Qualifier, l.Code, l.Modifiers(), l.Charge, l.Units, l.DOS, l.DOSEnd, l.POS, l.Ref6R)
+	}
+	return s
+}
+
+func TestReaderVariantsReadTheSameClaims(t *testing.T) {
+	base := parse(t, build.File(build.Options{Transactions: [][]build.Claim{build.VariantClaims()}}))
+	require.NoError(t, base.err)
+	require.Len(t, base.claims, 3)
+	files, _ := filepath.Glob("../fixtures/reader/*.x12")
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			b, err := os.ReadFile(f)
+			require.NoError(t, err)
+			got := parse(t, b)
+			require.NoError(t, got.err)
+			assert.Equal(t, base.claims, got.claims)
+			assert.Equal(t, b, got.raw, "items must reproduce the input byte for byte")
+		})
+	}
+}
+
+func TestSECountWrongRejectsOnlyItsTransaction(t *testing.T) {
+	b, err := os.ReadFile("../fixtures/reader/se-count-one-wrong.x12")
+	require.NoError(t, err)
+	got := parse(t, b)
+	require.Len(t, got.txs, 2)
+	require.Len(t, got.txs[0].Problems, 1)
+	assert.Equal(t, "X12-SE-COUNT", got.txs[0].Problems[0].Rule)
+	assert.Equal(t, "4", got.txs[0].Problems[0].IK5)
+	assert.Empty(t, got.txs[1].Problems)
+}
+
+func TestParseISA(t *testing.T) {
+	std := "ISA*00*          *00*          *ZZ*SUBMITTER01    *ZZ*RECEIVER01     *260302*1200*^*00501*000000001*0*T*:~"
+	cases := []struct {
+		name               string
+		isa                string
+		el, comp, seg, rep byte
+		n                  int
+		err                string
+	}{
+		{"fixed width", std, '*', ':', '~', '^', 106, ""},
+		{"4010 U is not a repetition separator", strings.Replace(std, "*^*00501*", "*U*00401*", 1), '*', ':', '~', 0, 106, ""},
+		{"00401 with a symbol is still not one", strings.Replace(std, "*^*00501*", "*^*00401*", 1), '*', ':', '~', 0, 106, ""},
+		{"short ISA falls back to splitting", "ISA*00**00**ZZ*A*ZZ*B*260302*1200*^*00501*1*0*T*>~", '*', '>', '~', '^', 50, ""},
+		{"newline terminator", strings.TrimSuffix(std, "~") + "\n", '*', ':', '\n', '^', 106, ""},
+		{"letter as terminator", strings.TrimSuffix(std, "~") + "X", 0, 0, 0, 0, 0, "letter, digit or blank"},
+		{"same delimiters", strings.Replace(std, "*:~", "***", 1), 0, 0, 0, 0, 0, "not distinct"},
+		{"too few elements", "ISA*00*~", 0, 0, 0, 0, 0, "fewer than 16"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d, n, err := edi.ParseISA([]byte(tc.isa))
+			if tc.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, edi.Delimiters{Element: tc.el, Component: tc.comp, Segment: tc.seg, Repetition: tc.rep}, d)
+			assert.Equal(t, tc.n, n)
+		})
+	}
+}
+
+func TestReaderPositions(t *testing.T) {
+	b := build.File(build.Options{Newline: "\n", Transactions: [][]build.Claim{build.VariantClaims()}})
+	r := edi.NewReader(bytes.NewReader(b))
+	last, line := int64(-1), 0
+	for r.Next() {
+		s := r.Segment()
+		assert.Greater(t, s.Offset, last)
+		last = s.Offset
+		if s.Kind == edi.KindJunk {
+			continue
+		}
+		line++
+		assert.Equal(t, line, s.Line, "one segment per line")
+		assert.Equal(t, s.Raw, b[s.Offset:s.Offset+int64(len(s.Raw))], "offset points at the segment")
+	}
+	require.NoError(t, r.Err())
+}
+
+func TestElementsAreSlicesOfTheInput(t *testing.T) {
+	r := edi.NewReader(strings.NewReader(string(build.Claims(build.Claim{ID: "A", Lines: []build.Line{{Code: "77002", Mods: []string{"26", "XS"}}}}))))
+	for r.Next() {
+		s := r.Segment()
+		if string(s.ID()) == "SV1" {
+			assert.Equal(t, "77002", string(s.Component(1, 2)))
+			assert.Equal(t, "XS", string(s.Component(1, 4)))
+			assert.Nil(t, s.Component(1, 6))
+			assert.Equal(t, "UN", string(s.Element(3)))
+			assert.Nil(t, s.Element(30))
+			return
+		}
+	}
+	t.Fatal("no SV1")
+}
+
+func TestEnvelopeChecks(t *testing.T) {
+	base := string(build.Claims(build.Claim{ID: "E1", Lines: []build.Line{{Code: "99213"}}}))
+	cases := []struct {
+		name   string
+		edit   func(string) string
+		txRule string // expected transaction problem
+		other  string // expected group/interchange problem
+	}{
+		{"clean", func(s string) string { return s }, "", ""},
+		{"SE control differs", func(s string) string { return strings.Replace(s, "*0001~GE", "*0002~GE", 1) }, "X12-SE-CONTROL", ""},
+		{"SE missing", func(s string) string {
+			i := strings.Index(s, "SE*")
+			j := strings.Index(s, "GE*")
+			return s[:i] + s[j:]
+		}, "X12-SE-MISSING", ""},
+		{"GE count wrong", func(s string) string { return strings.Replace(s, "GE*1*", "GE*2*", 1) }, "", "X12-GE-COUNT"},
+		{"GE control differs", func(s string) string { return strings.Replace(s, "GE*1*1~", "GE*1*9~", 1) }, "", "X12-GE-CONTROL"},
+		{"IEA control differs", func(s string) string { return strings.Replace(s, "IEA*1*000000001", "IEA*1*000000002", 1) }, "", "X12-IEA-CONTROL"},
+		{"IEA count wrong", func(s string) string { return strings.Replace(s, "IEA*1*", "IEA*3*", 1) }, "", "X12-IEA-COUNT"},
+		{"IEA missing", func(s string) string { return s[:strings.Index(s, "IEA*")] }, "", "X12-IEA-MISSING"},
+		{"GE and IEA missing", func(s string) string { return s[:strings.Index(s, "GE*")] }, "", "X12-GE-MISSING"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := parse(t, []byte(tc.edit(base)))
+			require.NoError(t, got.err)
+			require.Len(t, got.txs, 1)
+			require.Len(t, got.claims, 1, "the claim is still read")
+			var rules []string
+			for _, p := range got.txs[0].Problems {
+				rules = append(rules, p.Rule)
+			}
+			if tc.txRule == "" {
+				assert.Empty(t, rules)
+			} else {
+				assert.Equal(t, []string{tc.txRule}, rules)
+			}
+			var others []string
+			for _, it := range got.items {
+				if it.Problem != nil {
+					others = append(others, it.Problem.Rule)
+				}
+			}
+			if tc.other == "" {
+				assert.Empty(t, others)
+			} else {
+				assert.Contains(t, others, tc.other)
+			}
+		})
+	}
+}
+
+func TestDuplicateTransactionControlNumbers(t *testing.T) {
+	c := build.VariantClaims()
+	b := string(build.File(build.Options{Transactions: [][]build.Claim{c[:1], c[1:]}}))
+	b = strings.Replace(b, "ST*837*0002*", "ST*837*0001*", 1)
+	b = strings.Replace(b, "*0002~GE", "*0001~GE", 1)
+	got := parse(t, []byte(b))
+	require.Len(t, got.txs, 2)
+	assert.Empty(t, got.txs[0].Problems)
+	require.Len(t, got.txs[1].Problems, 1)
+	assert.Equal(t, "X12-ST-DUPLICATE", got.txs[1].Problems[0].Rule)
+}
+
+func TestNot837PIsSaidClearly(t *testing.T) {
+	for name, edit := range map[string]func(string) string{
+		"837I":     func(s string) string { return strings.ReplaceAll(s, "005010X222A1", "005010X223A2") },
+		"4010 837": func(s string) string { return strings.ReplaceAll(s, "005010X222A1", "004010X098A1") },
+		"835":      func(s string) string { return strings.Replace(s, "ST*837*", "ST*835*", 1) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := parse(t, []byte(edit(string(build.Claims(build.Claim{ID: "I1", Lines: []build.Line{{Code: "99213"}}})))))
+			require.Len(t, got.txs, 1)
+			assert.NotEmpty(t, got.txs[0].Unsupported)
+			assert.Empty(t, got.txs[0].Claims, "not scrubbed as 837P")
+			assert.Contains(t, got.txs[0].Unsupported, "scrub837 checks 837P"[:0])
+		})
+	}
+}
+
+func TestModelStructure(t *testing.T) {
+	claim := func(mut func(s string) string) *edi.Claim {
+		b := mut(string(build.Claims(build.Claim{ID: "M1", NPI: "1111111111", Lines: []build.Line{
+			{Code: "20610", NPI: "2222222222", Ref6R: "R9"}, {Code: "77002", Mods: []string{"26"}, Note: "EXISTING NOTE"}}})))
+		got := parse(t, []byte(b))
+		require.Len(t, got.txs, 1)
+		require.Len(t, got.txs[0].Claims, 1)
+		return &got.txs[0].Claims[0]
+	}
+	t.Run("providers and line data", func(t *testing.T) {
+		c := claim(func(s string) string { return s })
+		assert.Equal(t, "1234567893", c.BillingNPI)
+		assert.Equal(t, "1111111111", c.RenderingNPI)
+		assert.Equal(t, "2222222222", c.Lines[0].RenderingNPI)
+		assert.Equal(t, "", c.Lines[1].RenderingNPI)
+		assert.Equal(t, "R9", c.Lines[0].Ref6R)
+		assert.Less(t, c.Lines[0].NTE, 0)
+		assert.Greater(t, c.Lines[1].NTE, 0)
+		assert.Empty(t, c.Problems)
+	})
+	t.Run("HL with a missing parent", func(t *testing.T) {
+		c := claim(func(s string) string { return strings.Replace(s, "HL*2*1*22", "HL*2*7*22", 1) })
+		require.NotEmpty(t, c.Problems)
+		assert.Equal(t, "X12-HL-PARENT", c.Problems[0].Rule)
+	})
+	t.Run("broken SV1 composite", func(t *testing.T) {
+		c := claim(func(s string) string { return strings.Replace(s, "SV1*HC:20610*", "SV1*:20610*", 1) })
+		require.NotEmpty(t, c.Problems)
+		assert.Equal(t, "X12-SV1-COMPOSITE", c.Problems[0].Rule)
+		assert.Len(t, c.Lines, 2, "the claim and its lines are still read")
+	})
+	t.Run("units not a number", func(t *testing.T) {
+		c := claim(func(s string) string { return strings.Replace(s, "*UN*1*", "*UN*ONE*", 1) })
+		require.NotEmpty(t, c.Problems)
+		assert.Equal(t, "X12-NUMERIC", c.Problems[0].Rule)
+	})
+	t.Run("ISA inside a name", func(t *testing.T) {
+		c := claim(func(s string) string { return strings.Replace(s, "*DOE0*JANE*", "*ISAAC*ISA*", 1) })
+		assert.Empty(t, c.Problems)
+		assert.Equal(t, "M1", c.ID)
+	})
+}
+
+func TestSixThousandClaimsInOneTransaction(t *testing.T) {
+	claims := make([]build.Claim, 6000)
+	for i := range claims {
+		claims[i] = build.Claim{ID: fmt.Sprintf("C%05d", i), Lines: []build.Line{{Code: "20610"}, {Code: "77002", Mods: []string{"26"}}}}
+	}
+	got := parse(t, build.Claims(claims...))
+	require.NoError(t, got.err)
+	require.Len(t, got.txs, 1)
+	assert.Empty(t, got.txs[0].Problems)
+	assert.Len(t, got.claims, 6000)
+	assert.Len(t, got.txs[0].HLs, 6001)
+}
+
+// endless yields n bytes of b repeated, without holding them.
+type endless struct {
+	b []byte
+	n int64
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	if e.n <= 0 {
+		return 0, io.EOF
+	}
+	k := 0
+	for k < len(p) && int64(k) < e.n {
+		k += copy(p[k:], e.b)
+	}
+	if int64(k) > e.n {
+		k = int(e.n)
+	}
+	e.n -= int64(k)
+	return k, nil
+}
+
+func allocDuring(f func()) uint64 {
+	var a, b runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&a)
+	f()
+	runtime.ReadMemStats(&b)
+	return b.TotalAlloc - a.TotalAlloc
+}
+
+func TestHostileSegmentsStayBounded(t *testing.T) {
+	claim := string(build.Claims(build.Claim{ID: "H1", Lines: []build.Line{{Code: "99213"}}}))
+	isaEnd := strings.Index(claim, "~") + 1
+	cases := []struct {
+		name string
+		tail io.Reader
+	}{
+		{"64 MB element then the file goes on", io.MultiReader(strings.NewReader("GS*HC*A*B*20260302*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~NTE*ADD*"),
+			&endless{b: []byte("ABCDEFGH"), n: 64 << 20}, strings.NewReader("~"+claim[strings.Index(claim, "BHT"):]))},
+		{"32 MB without any terminator", &endless{b: []byte("NO TERMINATOR HERE "), n: 32 << 20}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got parsed
+			alloc := allocDuring(func() {
+				p := edi.NewParser(io.MultiReader(strings.NewReader(claim[:isaEnd]), tc.tail))
+				for {
+					it, ok := p.Next()
+					if !ok {
+						break
+					}
+					if it.Tx != nil {
+						it.Tx.Build()
+						got.txs = append(got.txs, it.Tx)
+					}
+				}
+				got.err = p.Err()
+			})
+			require.NoError(t, got.err)
+			assert.Less(t, alloc, uint64(16<<20), "allocated %d bytes", alloc)
+			if strings.HasPrefix(tc.name, "64") {
+				require.Len(t, got.txs, 1)
+				assert.Equal(t, "X12-SEGMENT-TOO-LONG", got.txs[0].Problems[0].Rule)
+				assert.Len(t, got.txs[0].Claims, 1, "the claim after the huge segment is still read")
+			}
+		})
+	}
+}
+
+func TestInputErrors(t *testing.T) {
+	isa := string(build.Claims(build.Claim{ID: "X", Lines: []build.Line{{Code: "99213"}}}))
+	utf16 := func(s string, bom bool, be bool) string {
+		var b []byte
+		if bom {
+			if be {
+				b = append(b, 0xFE, 0xFF)
+			} else {
+				b = append(b, 0xFF, 0xFE)
+			}
+		}
+		for _, c := range []byte(s) {
+			if be {
+				b = append(b, 0, c)
+			} else {
+				b = append(b, c, 0)
+			}
+		}
+		return string(b)
+	}
+	cases := map[string]struct {
+		in, want string
+	}{
+		"empty":                  {"", "byte 0: empty input"},
+		"not X12":                {"hello, world\nthis is a letter\n", "not X12: no ISA segment found"},
+		"binary junk":            {"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not X12"},
+		"UTF-16 LE with BOM":     {utf16(isa, true, false), "byte 0: input is UTF-16 encoded"},
+		"UTF-16 BE with BOM":     {utf16(isa, true, true), "UTF-16"},
+		"UTF-16 LE without BOM":  {utf16(isa, false, false), "UTF-16"},
+		"ISA with no terminator": {"ISA*00*x", "ISA segment is malformed"},
+		"only an ISA":            {isa[:106], ""},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got := parse(t, []byte(tc.in))
+			if tc.want == "" {
+				assert.NoError(t, got.err)
+				return
+			}
+			require.Error(t, got.err)
+			assert.Contains(t, got.err.Error(), tc.want)
+		})
+	}
+}

@@ -1,0 +1,101 @@
+package edi_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/scrub837/scrub837/edi"
+)
+
+// seedCorpus adds every fixture (and a few hand-made oddities) to f.
+func seedCorpus(f *testing.F) {
+	for _, g := range []string{"../fixtures/*.x12", "../fixtures/samples/*.x12", "../fixtures/reader/*.x12", "../fixtures/hostile/*.x12"} {
+		files, _ := filepath.Glob(g)
+		for _, p := range files {
+			if b, err := os.ReadFile(p); err == nil && len(b) < 64<<10 {
+				f.Add(b)
+			}
+		}
+	}
+	f.Add([]byte(""))
+	f.Add([]byte("ISA"))
+	f.Add([]byte("\xEF\xBB\xBFISA*"))
+}
+
+// FuzzReader: never a panic; offsets strictly increase; the spans of the
+// segments read are exactly the input's bytes, in order (except segments
+// too long to keep).
+func FuzzReader(f *testing.F) {
+	seedCorpus(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r := edi.NewReader(bytes.NewReader(b))
+		var got []byte
+		last := int64(-1)
+		truncated := false
+		for r.Next() {
+			s := r.Segment()
+			if s.SpanOffset <= last || s.Offset < s.SpanOffset {
+				t.Fatalf("offsets do not increase: span %d, raw %d after %d", s.SpanOffset, s.Offset, last)
+			}
+			last = s.SpanOffset
+			if s.Truncated {
+				truncated = true
+				continue
+			}
+			if int64(len(got)) != s.SpanOffset && !truncated {
+				t.Fatalf("span at %d, but %d bytes were read before it", s.SpanOffset, len(got))
+			}
+			got = append(got, s.Span...)
+			els := s.Elements()
+			if len(els) == 0 {
+				t.Fatal("a segment has at least its ID element")
+			}
+		}
+		if r.Err() == nil && !truncated && !bytes.Equal(got, b) {
+			t.Fatalf("segments do not reproduce the input:\n got %q\nwant %q", got, b)
+		}
+	})
+}
+
+// FuzzModel: never a panic; every CLM segment of an 837P transaction
+// becomes exactly one claim; items reproduce the input.
+func FuzzModel(f *testing.F) {
+	seedCorpus(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p := edi.NewParser(bytes.NewReader(b))
+		var raw []byte
+		for {
+			it, ok := p.Next()
+			if !ok {
+				break
+			}
+			raw = append(raw, it.Raw...)
+			tx := it.Tx
+			if tx == nil {
+				continue
+			}
+			tx.Build()
+			clm := 0
+			for i := range tx.Segs {
+				if tx.Segs[i].ID == edi.SegCLM {
+					clm++
+				}
+			}
+			if tx.Unsupported == "" && clm != len(tx.Claims) {
+				t.Fatalf("%d CLM segments became %d claims", clm, len(tx.Claims))
+			}
+			for _, c := range tx.Claims {
+				for _, l := range c.Lines {
+					if l.Seg < c.Seg || l.End > c.End {
+						t.Fatalf("line [%d,%d) outside its claim [%d,%d)", l.Seg, l.End, c.Seg, c.End)
+					}
+				}
+			}
+		}
+		if p.Err() == nil && len(raw) != len(b) && !bytes.Contains(b, []byte("~")) {
+			return
+		}
+	})
+}
