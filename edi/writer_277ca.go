@@ -113,32 +113,27 @@ func (p *Printer277CA) Render(buf []byte, res *Result) []byte {
 	w.seg("STC", w.status("A1:19:PR"), today, action, total.String())
 	p.counts(w, "90", "AA", acc, rej, accAmt, rejAmt)
 	hl := 2
-	// 2000C per billing provider, in 837 order.
-	for h := range tx.HLs {
-		if tx.HLs[h].Level != "20" {
-			continue
-		}
-		var claims []int
-		for ci := range tx.Claims {
-			if billingHL(tx, tx.Claims[ci].HL) == h {
-				claims = append(claims, ci)
-			}
-		}
-		if len(claims) == 0 {
-			continue
-		}
+	// 2000C per billing provider, in 837 order; claims outside any billing
+	// provider (a broken HL tree) form a last group so that every claim is
+	// still acknowledged.
+	for _, grp := range providerGroups(tx) {
 		hl++
 		provHL := hl
 		w.seg("HL", strconv.Itoa(provHL), "2", "19", "1")
-		kind, last, first, middle, idq, id := tx.name(tx.HLs[h].NameSeg)
-		if idq == "" {
-			idq, id = "XX", "0000000000"
+		if grp.hl >= 0 {
+			kind, last, first, middle, idq, id := tx.name(tx.HLs[grp.hl].NameSeg)
+			if idq == "" {
+				idq, id = "XX", "0000000000"
+			}
+			w.seg("NM1", "85", or(kind, "2"), w.clean(or(last, "BILLING PROVIDER")), w.clean(first), w.clean(middle), "", "", idq, w.clean(id))
+			w.seg("TRN", "1", w.clean(or(tx.HLs[grp.hl].ID, strconv.Itoa(grp.hl+1))))
+		} else {
+			w.seg("NM1", "85", "2", "UNKNOWN BILLING PROVIDER", "", "", "", "", "XX", "0000000000")
+			w.seg("TRN", "1", "0")
 		}
-		w.seg("NM1", "85", or(kind, "2"), w.clean(or(last, "BILLING PROVIDER")), w.clean(first), w.clean(middle), "", "", idq, w.clean(id))
-		w.seg("TRN", "1", w.clean(or(tx.HLs[h].ID, strconv.Itoa(h+1))))
 		var pa, pr int
 		var paAmt, prAmt Decimal
-		for _, ci := range claims {
+		for _, ci := range grp.claims {
 			if res.Claims[ci].Rejected {
 				pr++
 				prAmt += tx.Claims[ci].Charge
@@ -153,27 +148,7 @@ func (p *Printer277CA) Render(buf []byte, res *Result) []byte {
 		}
 		w.seg("STC", w.status("A1:19:PR"), "", pact, (paAmt + prAmt).String())
 		p.counts(w, "QA", "QC", pa, pr, paAmt, prAmt)
-		for _, ci := range claims {
-			hl++
-			w.seg("HL", strconv.Itoa(hl), strconv.Itoa(provHL), "PT")
-			p.claim(w, tx, ci, &res.Claims[ci], today)
-		}
-	}
-	// Claims outside any billing provider (a broken HL tree) still get acknowledged.
-	var orphans []int
-	for ci := range tx.Claims {
-		if billingHL(tx, tx.Claims[ci].HL) < 0 {
-			orphans = append(orphans, ci)
-		}
-	}
-	if len(orphans) > 0 {
-		hl++
-		provHL := hl
-		w.seg("HL", strconv.Itoa(provHL), "2", "19", "1")
-		w.seg("NM1", "85", "2", "UNKNOWN BILLING PROVIDER", "", "", "", "", "XX", "0000000000")
-		w.seg("TRN", "1", "0")
-		w.seg("STC", w.status("A3:21"), "", "U", "0")
-		for _, ci := range orphans {
+		for _, ci := range grp.claims {
 			hl++
 			w.seg("HL", strconv.Itoa(hl), strconv.Itoa(provHL), "PT")
 			p.claim(w, tx, ci, &res.Claims[ci], today)
@@ -196,6 +171,37 @@ func (p *Printer277CA) counts(w *segWriter, accQ, rejQ string, acc, rej int, acc
 	if rej > 0 {
 		w.seg("AMT", "YY", rejAmt.String())
 	}
+}
+
+type providerGroup struct {
+	hl     int // the billing provider's HL index, -1 for claims outside any
+	claims []int
+}
+
+// providerGroups groups a transaction's claims by billing provider, in
+// input order, with claims outside any billing provider last.
+func providerGroups(tx *Transaction) []providerGroup {
+	var out []providerGroup
+	at := map[int]int{}
+	var orphans []int
+	for ci := range tx.Claims {
+		h := billingHL(tx, tx.Claims[ci].HL)
+		if h < 0 {
+			orphans = append(orphans, ci)
+			continue
+		}
+		k, ok := at[h]
+		if !ok {
+			k = len(out)
+			at[h] = k
+			out = append(out, providerGroup{hl: h})
+		}
+		out[k].claims = append(out[k].claims, ci)
+	}
+	if len(orphans) > 0 {
+		out = append(out, providerGroup{hl: -1, claims: orphans})
+	}
+	return out
 }
 
 // billingHL returns the level-20 ancestor of HL h, or -1.

@@ -42,18 +42,27 @@ func noteText(prefix string, fs []Finding, line int, d Delimiters) string {
 	if len(ids) == 0 {
 		return ""
 	}
-	s := prefix + strings.Join(ids, ",") + ": " + msg
-	s = strings.ToUpper(s)
-	b := []byte(s)
+	return fitNote(prefix+strings.Join(ids, ",")+" - "+msg, d)
+}
+
+// fitNote makes a note that X12 accepts: upper case, no delimiters or
+// control characters, single spaces, at most 80 characters cut at a word.
+func fitNote(s string, d Delimiters) string {
+	b := []byte(strings.ToUpper(s))
 	for i, c := range b {
 		if c == d.Element || c == d.Component || c == d.Segment || (d.Repetition != 0 && c == d.Repetition) || c < 0x20 || c >= 0x7F {
 			b[i] = ' '
 		}
 	}
-	if len(b) > maxNote {
-		b = b[:maxNote]
+	s = strings.Join(strings.Fields(string(b)), " ")
+	if len(s) > maxNote {
+		cut := strings.LastIndexByte(s[:maxNote+1], ' ')
+		if cut < maxNote/2 {
+			cut = maxNote
+		}
+		s = strings.TrimRight(s[:cut], " ")
 	}
-	return strings.TrimRight(string(b), " ")
+	return s
 }
 
 // notes decides where notes go: segment index -> note segments to insert
@@ -88,11 +97,7 @@ func notes(res *Result) map[int][]string {
 			}
 		}
 		if len(claimNote) > 0 && c.NTE < 0 {
-			t := strings.Join(claimNote, "; ")
-			if len(t) > maxNote {
-				t = strings.TrimRight(t[:maxNote], " ")
-			}
-			add(c.NoteAt, t)
+			add(c.NoteAt, fitNote(strings.Join(claimNote, "; "), d))
 		}
 	}
 	return at
@@ -119,16 +124,15 @@ func (p *AnnotatedPrinter) Render(buf []byte, res *Result) []byte {
 			b = append(b, d.Segment)
 		}
 		if s.ID == SegSE {
+			// SE01 becomes the true count: the input's segments plus the notes.
 			var els [4][]byte
 			e := tx.Elements(els[:0], i)
-			if n, err := strconv.Atoi(string(el(e, 1))); err == nil {
-				b = append(b, tx.Raw[s.Lead:s.Start]...)
-				b = append(b, "SE"...)
-				b = append(b, d.Element)
-				b = strconv.AppendInt(b, int64(n+inserted), 10)
-				b = append(b, tx.Raw[s.Start+int32(len("SE"))+1+int32(len(el(e, 1))):s.Stop]...)
-				continue
-			}
+			b = append(b, tx.Raw[s.Lead:s.Start]...)
+			b = append(b, "SE"...)
+			b = append(b, d.Element)
+			b = strconv.AppendInt(b, int64(len(tx.Segs)+inserted), 10)
+			b = append(b, tx.Raw[s.Start+int32(len("SE"))+1+int32(len(el(e, 1))):s.Stop]...)
+			continue
 		}
 		b = append(b, tx.Raw[s.Lead:s.Stop]...)
 	}

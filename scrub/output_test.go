@@ -1,0 +1,264 @@
+package scrub_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/scrub837/scrub837/edi"
+	"github.com/scrub837/scrub837/rules"
+	"github.com/scrub837/scrub837/scrub"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// goldenInputs are the fixtures every output format is checked on.
+func goldenInputs(t testing.TB) []string {
+	files := []string{"../fixtures/demo.x12", "../fixtures/reader/se-count-one-wrong.x12", "../fixtures/reader/two-interchanges.x12",
+		"../fixtures/samples/lfh-X222A2-example1.x12"}
+	s, _ := filepath.Glob("../fixtures/situations/*.x12")
+	return append(files, s...)
+}
+
+var fixedNow = time.Date(2026, 3, 3, 9, 30, 0, 0, time.UTC)
+
+var formats = []string{"text", "json", "277ca", "999", "annotated", "clean", "rejected"}
+
+// outputs runs one input through every printer at once.
+func outputs(t testing.TB, path string, jobs int) (map[string][]byte, edi.Summary) {
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	bufs := map[string]*bytes.Buffer{}
+	for _, f := range formats {
+		bufs[f] = &bytes.Buffer{}
+	}
+	ack := edi.AckOptions{Now: fixedNow}
+	printers := []edi.Printer{
+		&edi.TextPrinter{W: bufs["text"]},
+		&edi.JSONPrinter{W: bufs["json"]},
+		edi.New277CA(bufs["277ca"], ack),
+		edi.New999(bufs["999"], ack),
+		&edi.AnnotatedPrinter{W: bufs["annotated"]},
+		&edi.SplitPrinter{W: bufs["clean"]},
+		&edi.SplitPrinter{W: bufs["rejected"], Rejected: true},
+	}
+	var sum edi.Summary
+	name := strings.TrimPrefix(path, "../")
+	require.NoError(t, scrub.Run(name, bytes.NewReader(b), scrub.Options{Engine: scrub.New(rules.Default()), Printers: printers, Jobs: jobs}, &sum))
+	for _, p := range printers {
+		require.NoError(t, p.Close(&sum))
+	}
+	out := map[string][]byte{}
+	for f, b := range bufs {
+		out[f] = b.Bytes()
+	}
+	return out, sum
+}
+
+func TestGoldenOutputs(t *testing.T) {
+	for _, in := range goldenInputs(t) {
+		outs, _ := outputs(t, in, 1)
+		for _, f := range formats {
+			t.Run(filepath.Base(in)+"/"+f, func(t *testing.T) {
+				golden := filepath.Join("testdata", "golden", strings.TrimSuffix(filepath.Base(in), ".x12")+"."+f)
+				if *update {
+					require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
+					require.NoError(t, os.WriteFile(golden, outs[f], 0o644))
+				}
+				want, err := os.ReadFile(golden)
+				require.NoError(t, err, "run: go test ./scrub -update")
+				assert.Equal(t, string(want), string(outs[f]))
+			})
+		}
+	}
+}
+
+// Parallel and sequential runs produce byte-identical outputs in every format.
+func TestParallelOutputIsIdentical(t *testing.T) {
+	for _, in := range goldenInputs(t) {
+		seq, _ := outputs(t, in, 1)
+		par, _ := outputs(t, in, 4)
+		for _, f := range formats {
+			assert.Equal(t, string(seq[f]), string(par[f]), "%s %s", in, f)
+		}
+	}
+}
+
+type readBack struct {
+	txs      []*edi.Transaction
+	problems []string
+	raw      []byte
+}
+
+func reread(t *testing.T, b []byte) readBack {
+	var rb readBack
+	p := edi.NewParser(bytes.NewReader(b))
+	for {
+		it, ok := p.Next()
+		if !ok {
+			break
+		}
+		rb.raw = append(rb.raw, it.Raw...)
+		if it.Problem != nil {
+			rb.problems = append(rb.problems, it.Problem.Rule+": "+it.Problem.Msg)
+		}
+		if it.Tx != nil {
+			it.Tx.Build()
+			rb.txs = append(rb.txs, it.Tx)
+			for _, pr := range it.Tx.Problems {
+				rb.problems = append(rb.problems, pr.Rule+": "+pr.Msg)
+			}
+			for _, pr := range it.Tx.SegmentErrors {
+				rb.problems = append(rb.problems, pr.Rule+": "+pr.Msg)
+			}
+		}
+	}
+	if len(b) > 0 {
+		require.NoError(t, p.Err())
+	}
+	return rb
+}
+
+func claimSpans(txs []*edi.Transaction) map[string]string {
+	out := map[string]string{}
+	for _, tx := range txs {
+		for _, c := range tx.Claims {
+			var b []byte
+			for i := c.Seg; i < c.End; i++ {
+				if tx.Segs[i].ID != edi.SegSE {
+					b = append(b, tx.Content(i)...)
+				}
+			}
+			out[tx.ST02+"/"+c.ID] = string(b)
+		}
+	}
+	return out
+}
+
+func TestOutputProperties(t *testing.T) {
+	for _, in := range goldenInputs(t) {
+		t.Run(filepath.Base(in), func(t *testing.T) {
+			input, err := os.ReadFile(in)
+			require.NoError(t, err)
+			outs, sum := outputs(t, in, 1)
+			orig := reread(t, input)
+			structural := len(orig.problems) > 0
+
+			// Re-reading every output gives zero structural errors (for inputs
+			// that had none; a broken input's rejected file keeps its faults).
+			for _, f := range []string{"277ca", "999", "clean", "annotated"} {
+				rb := reread(t, outs[f])
+				if f == "annotated" && structural {
+					continue
+				}
+				assert.Empty(t, rb.problems, "%s output re-read with structural errors", f)
+			}
+
+			// clean ∪ rejected = claims read, no duplicate, each byte-identical.
+			clean, rej := claimSpans(reread(t, outs["clean"]).txs), claimSpans(reread(t, outs["rejected"]).txs)
+			all := claimSpans(orig.txs)
+			assert.Len(t, all, sum.Claims)
+			for k := range clean {
+				_, dup := rej[k]
+				assert.False(t, dup, "claim %s in both files", k)
+			}
+			union := map[string]string{}
+			for k, v := range clean {
+				union[k] = v
+			}
+			for k, v := range rej {
+				union[k] = v
+			}
+			assert.Equal(t, all, union)
+			assert.Len(t, clean, sum.Accepted)
+			assert.Len(t, rej, sum.Rejected)
+
+			// Annotated minus its inserted NTEs and SE01 equals the input.
+			assertAnnotatedIsInputPlusNotes(t, input, outs["annotated"])
+
+			// 277CA: every claim acknowledged; amounts add up to the charges.
+			var acc, rejAmt, total edi.Decimal
+			pts := 0
+			for _, seg := range segments(t, outs["277ca"]) {
+				switch {
+				case seg[0] == "HL" && len(seg) == 4 && seg[3] == "PT":
+					pts++
+				case seg[0] == "AMT" && (seg[1] == "YU" || seg[1] == "YY"):
+					v, ok := edi.ParseDecimal([]byte(seg[2]))
+					require.True(t, ok)
+					if seg[1] == "YU" {
+						acc += v
+					} else {
+						rejAmt += v
+					}
+				}
+			}
+			assert.Equal(t, sum.Claims, pts, "one 2000D per claim")
+			for _, tx := range orig.txs {
+				for _, c := range tx.Claims {
+					total += c.Charge
+				}
+			}
+			// Each amount appears at 2200B and again at each 2200C: halve.
+			assert.Equal(t, total, (acc+rejAmt)/2, "accepted + rejected amounts = total charges")
+		})
+	}
+}
+
+func assertAnnotatedIsInputPlusNotes(t *testing.T, input, annotated []byte) {
+	t.Helper()
+	in, out := reread(t, input), reread(t, annotated)
+	require.Equal(t, len(in.txs), len(out.txs))
+	for k := range in.txs {
+		a, b := in.txs[k], out.txs[k]
+		i, j := 0, 0
+		for i < len(a.Segs) && j < len(b.Segs) {
+			sa, sb := a.Content(i), b.Content(j)
+			switch {
+			case bytes.Equal(sa, sb):
+				i++
+				j++
+			case b.Segs[j].ID == edi.SegNTE && bytes.HasPrefix(sb, []byte("NTE"+string(b.Interchange.Delims.Element)+"ADD")):
+				require.LessOrEqual(t, len(sb)-8, 80, "NTE02 at most 80 characters")
+				j++
+			case a.Segs[i].ID == edi.SegSE && b.Segs[j].ID == edi.SegSE:
+				i++
+				j++
+			default:
+				t.Fatalf("annotated output differs beyond notes: %q vs %q", sa, sb)
+			}
+		}
+		assert.Equal(t, len(a.Segs), i)
+		assert.Equal(t, len(b.Segs), j)
+		if len(a.Problems) == 0 {
+			assert.Empty(t, b.Problems, "SE01 is corrected")
+		}
+	}
+}
+
+// segments splits any X12 output into elements with our reader, whatever
+// its delimiters.
+func segments(t *testing.T, b []byte) [][]string {
+	var out [][]string
+	r := edi.NewReader(bytes.NewReader(b))
+	for r.Next() {
+		s := r.Segment()
+		if s.Kind != edi.KindSegment {
+			continue
+		}
+		var els []string
+		for _, e := range s.Elements() {
+			els = append(els, string(e))
+		}
+		out = append(out, els)
+	}
+	require.NoError(t, r.Err())
+	return out
+}
