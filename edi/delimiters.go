@@ -42,8 +42,11 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\
 // files carry short or wrongly padded ISAs.
 func ParseISA(b []byte) (Delimiters, int, error) {
 	var d Delimiters
-	if len(b) < 4 || !bytes.HasPrefix(b, []byte("ISA")) {
+	if !bytes.HasPrefix(b, []byte("ISA")) {
 		return d, 0, fmt.Errorf("expected an ISA segment")
+	}
+	if len(b) < 4 {
+		return d, 0, fmt.Errorf("the input ends inside the ISA segment")
 	}
 	sep := b[3]
 	if isAlnum(sep) || isSpace(sep) {

@@ -23,6 +23,7 @@ type Printer interface {
 // Summary counts a run. It never holds names, member ids or birth dates.
 type Summary struct {
 	Files      int
+	Bytes      int64 // input bytes read
 	Claims     int
 	Accepted   int
 	Rejected   int

@@ -89,6 +89,7 @@ func Run(name string, r io.Reader, o Options, sum *edi.Summary) error {
 			}
 			report(&s.it)
 		}
+		sum.Bytes += p.Offset()
 		return p.Err()
 	}
 
@@ -134,6 +135,7 @@ func Run(name string, r io.Reader, o Options, sum *edi.Summary) error {
 	close(order)
 	wg.Wait()
 	<-written
+	sum.Bytes += p.Offset()
 	if werr != nil {
 		return werr
 	}

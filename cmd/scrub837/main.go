@@ -266,6 +266,7 @@ func (c *config) execute(files []string, stdin io.Reader, stdout, stderr io.Writ
 			r = f
 			defer f.Close()
 		}
+		claimsBefore, unsupportedBefore, bytesBefore := sum.Claims, len(sum.Unsupported), sum.Bytes
 		opts := scrub.Options{Engine: engine, Printers: printers, Jobs: c.jobs}
 		bar := newProgress(stderr, name, size)
 		if bar != nil {
@@ -284,6 +285,11 @@ func (c *config) execute(files []string, stdin io.Reader, stdout, stderr io.Writ
 			}
 			abort()
 			return 2, fmt.Errorf("%s: %v", name, err)
+		}
+		if sum.Claims == claimsBefore && len(sum.Unsupported) == unsupportedBefore {
+			fmt.Fprintf(stderr, "scrub837: %s: byte %d: no claim read: the input ends or breaks off before the first CLM (expected ST … HL … CLM)\n",
+				name, sum.Bytes-bytesBefore)
+			fatal = true
 		}
 	}
 	sum.Elapsed = time.Since(start)

@@ -28,16 +28,16 @@ func newProgress(stderr io.Writer, name string, size int64) *progress {
 		return nil
 	}
 	now := time.Now()
-	return &progress{w: stderr, name: name, size: size, start: now, last: now}
+	return &progress{w: stderr, name: name, size: size, start: now}
 }
 
 func (p *progress) update(done int64, claims int) {
 	now := time.Now()
-	if now.Sub(p.last) < 200*time.Millisecond {
+	if p.drawn && now.Sub(p.last) < 200*time.Millisecond {
 		return
 	}
 	p.last = now
-	el := now.Sub(p.start).Seconds()
+	el := max(now.Sub(p.start).Seconds(), 1e-6)
 	rate := float64(done) / el / 1e6
 	cps := float64(claims) / el
 	line := ""

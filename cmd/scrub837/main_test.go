@@ -1,0 +1,384 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/scrub837/scrub837/edi"
+	"github.com/scrub837/scrub837/fixtures/build"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "scrub837-test")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "scrub837")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		panic("go build: " + err.Error() + "\n" + string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+	maxRSS         int64 // bytes
+}
+
+func run837(t *testing.T, stdin io.Reader, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = "../.."
+	cmd.Stdin = stdin
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else {
+		require.NoError(t, err)
+	}
+	r := result{code: code, stdout: out.String(), stderr: errb.String()}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.maxRSS = ru.Maxrss * 1024
+	}
+	return r
+}
+
+func TestExitStatus(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		code int
+		err  string
+	}{
+		{"rejected claims", []string{"fixtures/demo.x12"}, 1, ""},
+		{"all accepted", []string{"fixtures/reader/star-colon-tilde.x12"}, 0, ""},
+		{"fail-on none", []string{"--fail-on", "none", "fixtures/demo.x12"}, 0, ""},
+		{"fail-on warning with only warnings", []string{"--fail-on", "warning", "--rules", "cmd/scrub837/testdata/warn-only.rules", "fixtures/demo.x12"}, 1, ""},
+		{"fail-on error with only warnings", []string{"--rules", "cmd/scrub837/testdata/warn-only.rules", "fixtures/demo.x12"}, 0, ""},
+		{"same exit status in json", []string{"-f", "json", "fixtures/demo.x12"}, 1, ""},
+		{"same exit status in 277ca", []string{"-f", "277ca", "fixtures/demo.x12"}, 1, ""},
+		{"unknown flag", []string{"--frobnicate", "fixtures/demo.x12"}, 2, "unknown flag: --frobnicate"},
+		{"unknown format", []string{"-f", "xml", "fixtures/demo.x12"}, 2, `--format "xml"`},
+		{"bad fail-on", []string{"--fail-on", "sometimes"}, 2, "--fail-on"},
+		{"unknown rule to explain", []string{"--explain", "NO-SUCH"}, 2, "no such rule"},
+		{"conflicting modes", []string{"--list-rules", "--explain", "MOD-50"}, 2, "cannot be combined"},
+		{"clean and rejected to one path", []string{"--clean", "x.x12", "--rejected", "x.x12", "fixtures/demo.x12"}, 2, "both write x.x12"},
+		{"broken rules file", []string{"--rules", "cmd/scrub837/testdata/broken.rules", "fixtures/demo.x12"}, 2, "broken.rules:2: unknown rule id"},
+		{"missing file", []string{"fixtures/nope.x12"}, 2, "fixtures/nope.x12: open"},
+		{"a directory", []string{"fixtures"}, 2, "is a directory"},
+		{"stdin twice", []string{"-", "-"}, 2, "more than once"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run837(t, strings.NewReader(""), tc.args...)
+			assert.Equal(t, tc.code, r.code, r.stderr)
+			if tc.err != "" {
+				assert.Contains(t, r.stderr, tc.err)
+				assert.Equal(t, 1, strings.Count(r.stderr, "\n"), "one clear line: %q", r.stderr)
+			}
+		})
+	}
+}
+
+func TestStdinFilesAndDash(t *testing.T) {
+	demo, err := os.ReadFile("../../fixtures/demo.x12")
+	require.NoError(t, err)
+	file := run837(t, nil, "-f", "json", "fixtures/demo.x12")
+	stdin := run837(t, bytes.NewReader(demo), "-f", "json")
+	dash := run837(t, bytes.NewReader(demo), "-f", "json", "-")
+	assert.Equal(t, strings.ReplaceAll(file.stdout, "fixtures/demo.x12", "-"), stdin.stdout)
+	assert.Equal(t, stdin.stdout, dash.stdout)
+	two := run837(t, bytes.NewReader(demo), "-f", "json", "fixtures/demo.x12", "-", "fixtures/reader/lf-after-tilde.x12")
+	assert.Equal(t, 13+13+3, strings.Count(two.stdout, "\n"), "one object per claim across files, in order")
+	assert.Regexp(t, `^scrub837: 29 claims read, 13 accepted, 16 rejected`, two.stderr)
+}
+
+func TestEveryFormat(t *testing.T) {
+	for _, f := range []string{"text", "json", "277ca", "999", "annotated"} {
+		t.Run(f, func(t *testing.T) {
+			dir := t.TempDir()
+			out := filepath.Join(dir, "out")
+			r := run837(t, nil, "-f", f, "-o", out, "--clean", filepath.Join(dir, "clean.x12"), "--rejected", filepath.Join(dir, "rejected.x12"),
+				"--now", "2026-03-03T09:30:00Z", "fixtures/demo.x12")
+			assert.Equal(t, 1, r.code, r.stderr)
+			assert.Empty(t, r.stdout, "the output went to -o")
+			assert.Contains(t, r.stderr, "13 claims read, 5 accepted, 8 rejected")
+			for _, p := range []string{out, filepath.Join(dir, "clean.x12"), filepath.Join(dir, "rejected.x12")} {
+				b, err := os.ReadFile(p)
+				require.NoError(t, err)
+				assert.NotEmpty(t, b)
+			}
+			left, _ := filepath.Glob(filepath.Join(dir, ".*tmp*"))
+			assert.Empty(t, left, "no temporary file is left behind")
+		})
+	}
+}
+
+func TestListRulesAndExplain(t *testing.T) {
+	ids := []string{"AOC-NO-PRIMARY", "USE-77003", "GUIDANCE-INCLUDED", "USE-77001", "ARTHROGRAPHY-SI", "UNITS-MUE", "MOD-26-TC", "MOD-50",
+		"MOD-INVALID", "FACILITY-NEEDS-26", "MOD-51", "MULTI-GUIDANCE", "PRIMARY-NOT-CMS", "PROVIDER-MISMATCH", "CLAIM-BALANCE", "LINE-DOS-MISSING", "X12-"}
+	r := run837(t, nil, "--list-rules")
+	require.Equal(t, 0, r.code)
+	for _, id := range ids {
+		assert.Regexp(t, "(?m)^"+regexp.QuoteMeta(id), r.stdout)
+	}
+	assert.Contains(t, r.stdout, "77002 on")
+	for _, id := range append(ids[:len(ids)-1], "X12-SE-COUNT", "IG-STRUCTURE") {
+		e := run837(t, nil, "--explain", id)
+		assert.Equal(t, 0, e.code, id)
+		assert.Contains(t, e.stdout, "Example:", id)
+		assert.Contains(t, e.stdout, "Fix:", id)
+	}
+	v := run837(t, nil, "--version")
+	assert.Equal(t, 0, v.code)
+	assert.Contains(t, v.stdout, "scrub837 ")
+}
+
+// streamFile writes a large hostile file without holding it in memory.
+func streamFile(t *testing.T, parts ...io.Reader) string {
+	p := filepath.Join(t.TempDir(), "big.x12")
+	f, err := os.Create(p)
+	require.NoError(t, err)
+	w := bufio.NewWriter(f)
+	for _, r := range parts {
+		_, err := io.Copy(w, r)
+		require.NoError(t, err)
+	}
+	require.NoError(t, w.Flush())
+	require.NoError(t, f.Close())
+	return p
+}
+
+type repeat struct {
+	b []byte
+	n int64
+}
+
+func (r *repeat) Read(p []byte) (int, error) {
+	if r.n <= 0 {
+		return 0, io.EOF
+	}
+	k := 0
+	for k < len(p) && int64(k) < r.n {
+		k += copy(p[k:], r.b)
+	}
+	k = int(min(int64(k), r.n))
+	r.n -= int64(k)
+	return k, nil
+}
+
+// The hostile corpus: exit status, claims, message, and bounded memory.
+func TestHostileCorpus(t *testing.T) {
+	demo := string(build.Claims(build.Claim{ID: "BIG-1", Lines: []build.Line{{Code: "20610"}}}))
+	isa := demo[:strings.Index(demo, "~")+1]
+	huge := streamFile(t, strings.NewReader(isa+"GS*HC*A*B*20260302*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~NTE*ADD*"),
+		&repeat{b: []byte("ELEMENT "), n: 64 << 20}, strings.NewReader("~"+demo[strings.Index(demo, "BHT"):]))
+	noTerm := streamFile(t, strings.NewReader(isa), &repeat{b: []byte("NO TERMINATOR "), n: 32 << 20})
+	cases := []struct {
+		file   string
+		code   int
+		claims int
+		msg    string
+	}{
+		{"fixtures/hostile/empty.x12", 2, 0, "byte 0: empty input"},
+		{"fixtures/hostile/not-x12.txt", 2, 0, "byte 0: not X12: no ISA segment found"},
+		{"fixtures/hostile/binary.bin", 2, 0, "ISA segment is malformed"},
+		{"fixtures/hostile/utf16-le-bom.x12", 2, 0, "byte 0: input is UTF-16 encoded"},
+		{"fixtures/hostile/utf16-be-bom.x12", 2, 0, "UTF-16"},
+		{"fixtures/hostile/utf16-le-no-bom.x12", 2, 0, "UTF-16"},
+		{"fixtures/reader/prose-before-isa.x12", 0, 3, ""},
+		{"fixtures/reader/cr-terminator.x12", 0, 3, ""},
+		{"fixtures/reader/bom-crlf-indented.x12", 0, 3, ""},
+		{"fixtures/reader/trailing-blank-lines.x12", 0, 3, ""},
+		{"fixtures/reader/isa11-u-4010-style.x12", 0, 3, ""},
+		{"fixtures/hostile/truncated-mid-claim.x12", 1, 2, ""},
+		{"fixtures/hostile/truncated-after-se.x12", 0, 2, ""},
+		{"fixtures/hostile/truncated-before-claim.x12", 2, 0, "no claim read"},
+		{huge, 1, 1, ""},
+		{noTerm, 2, 0, "no claim read"},
+		{"fixtures/hostile/isa-one-short.x12", 0, 2, ""},
+		{"fixtures/hostile/isa-inside-name.x12", 0, 2, ""},
+		{"fixtures/hostile/hl-missing-parent.x12", 1, 2, ""},
+		{"fixtures/hostile/broken-sv1.x12", 1, 2, ""},
+		{"fixtures/hostile/duplicate-st02.x12", 1, 2, ""},
+		{"fixtures/hostile/4010-837.x12", 2, 0, "a 4010 837, retired in 2012"},
+		{"fixtures/hostile/837i.x12", 2, 0, "an 837I (institutional)"},
+		{"fixtures/hostile/non-ascii-names.x12", 0, 2, ""},
+	}
+	for _, tc := range cases {
+		t.Run(filepath.Base(tc.file), func(t *testing.T) {
+			r := run837(t, nil, "-q", "-f", "json", tc.file)
+			assert.Equal(t, tc.code, r.code, r.stderr)
+			assert.Equal(t, tc.claims, strings.Count(r.stdout, "\n"))
+			assert.NotContains(t, r.stderr, "panic")
+			if tc.msg != "" {
+				assert.Contains(t, r.stderr, tc.msg)
+				assert.Contains(t, r.stderr, "byte ", "the message names the byte offset")
+			} else {
+				assert.Empty(t, r.stderr)
+			}
+			assert.Less(t, r.maxRSS, int64(256<<20), "peak RSS %d bytes", r.maxRSS)
+		})
+	}
+}
+
+func TestHostileFindings(t *testing.T) {
+	for file, rule := range map[string]string{
+		"fixtures/hostile/truncated-mid-claim.x12": "X12-SE-MISSING",
+		"fixtures/hostile/hl-missing-parent.x12":   "X12-HL-PARENT",
+		"fixtures/hostile/broken-sv1.x12":          "X12-SV1-COMPOSITE",
+		"fixtures/hostile/duplicate-st02.x12":      "X12-ST-DUPLICATE",
+		"fixtures/hostile/truncated-after-se.x12":  "X12-GE-MISSING",
+	} {
+		r := run837(t, nil, file)
+		assert.Contains(t, r.stdout, rule, file)
+	}
+}
+
+// Names, member ids and birth dates never reach standard error or the text report.
+func TestNoPHIInDiagnostics(t *testing.T) {
+	files := []string{"fixtures/demo.x12", "fixtures/hostile/non-ascii-names.x12", "fixtures/situations/structural.x12", "fixtures/samples/lfh-X222A2-example1.x12"}
+	for _, f := range files {
+		raw, err := os.ReadFile("../../" + f)
+		require.NoError(t, err)
+		var phi []string
+		r := edi.NewReader(bytes.NewReader(raw))
+		for r.Next() {
+			s := r.Segment()
+			switch string(s.ID()) {
+			case "NM1":
+				if q := string(s.Element(1)); q == "IL" || q == "QC" {
+					phi = append(phi, string(s.Element(3)), string(s.Element(4)), string(s.Element(9)))
+				}
+			case "DMG":
+				phi = append(phi, string(s.Element(2)))
+			case "N3":
+				phi = append(phi, string(s.Element(1)))
+			}
+		}
+		require.NotEmpty(t, phi)
+		for _, args := range [][]string{{f}, {"-f", "json", f}, {"-f", "277ca", "-q", f}} {
+			res := run837(t, nil, args...)
+			for _, v := range phi {
+				if v == "" {
+					continue
+				}
+				assert.NotContains(t, res.stderr, v, "%s leaked on stderr", f)
+				if args[0] == f {
+					assert.NotContains(t, res.stdout, v, "%s leaked in the text report", f)
+				}
+			}
+		}
+	}
+}
+
+// Nothing is renamed into place when the run ends with exit status 2.
+func TestNoOutputOnFatalInput(t *testing.T) {
+	dir := t.TempDir()
+	clean := filepath.Join(dir, "clean.x12")
+	r := run837(t, nil, "--clean", clean, "fixtures/demo.x12", "fixtures/hostile/837i.x12")
+	assert.Equal(t, 2, r.code)
+	assert.NoFileExists(t, clean)
+	left, _ := os.ReadDir(dir)
+	assert.Empty(t, left)
+}
+
+// An interrupted run leaves neither the output nor its temporary behind.
+func TestInterruptLeavesNoPartialFile(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "clean.x12")
+	cmd := exec.Command(binary, "--clean", out, "-f", "json", "-")
+	cmd.Dir = "../.."
+	// An *os.File as stdin: the child reads the pipe itself, so Wait does
+	// not wait on a copying goroutine.
+	pr, pw, err := os.Pipe()
+	require.NoError(t, err)
+	cmd.Stdin = pr
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	require.NoError(t, cmd.Start())
+	pr.Close()
+	demo, _ := os.ReadFile("../../fixtures/demo.x12")
+	_, err = pw.Write(demo[:len(demo)/2]) // half a file, then the pipe stays open
+	require.NoError(t, err)
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if m, _ := filepath.Glob(filepath.Join(dir, ".clean.x12.tmp-*")); len(m) > 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // let it read what was written
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	err = cmd.Wait()
+	pw.Close()
+	require.Error(t, err)
+	assert.Equal(t, 130, cmd.ProcessState.ExitCode())
+	left, _ := os.ReadDir(dir)
+	assert.Empty(t, left, "no partial file and no temporary")
+	assert.Contains(t, errb.String(), "no output file was put in place")
+}
+
+func TestConservationCheck(t *testing.T) {
+	sum := &edi.Summary{Claims: 3, ClaimSegments: 3, Accepted: 2, Rejected: 1}
+	assert.Empty(t, conservation(sum, &edi.JSONPrinter{Objects: 3}, nil, []*edi.SplitPrinter{{Claims: 2}, {Rejected: true, Claims: 1}}))
+	assert.Contains(t, conservation(&edi.Summary{Claims: 2, ClaimSegments: 3}, nil, nil, nil), "3 CLM segments read but 2 claims scrubbed")
+	assert.Contains(t, conservation(sum, &edi.JSONPrinter{Objects: 2}, nil, nil), "2 JSON objects")
+	assert.Contains(t, conservation(sum, nil, nil, []*edi.SplitPrinter{{Claims: 3}}), "clean file")
+}
+
+func TestProgressAndColourOnATerminal(t *testing.T) {
+	master, slave, err := openPTY()
+	if err != nil {
+		t.Skipf("no pseudo-terminal here: %v", err)
+	}
+	defer master.Close()
+	big := build.Batch(build.BatchOptions{Seed: 1, Claims: 45000, PerTx: 5000})
+	require.Greater(t, len(big), progressMin)
+	p := filepath.Join(t.TempDir(), "batch.x12")
+	require.NoError(t, os.WriteFile(p, big, 0o644))
+	cmd := exec.Command(binary, "--fail-on", "none", "-j", "1", p)
+	cmd.Stdout, cmd.Stderr = slave, slave
+	cmd.Env = append(os.Environ(), "NO_COLOR=")
+	require.NoError(t, cmd.Start())
+	slave.Close()
+	var screen bytes.Buffer
+	done := make(chan struct{})
+	go func() { io.Copy(&screen, master); close(done) }()
+	require.NoError(t, cmd.Wait())
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+	}
+	s := screen.String()
+	assert.Contains(t, s, "claims/s", "a progress bar on a terminal")
+	assert.Contains(t, s, "ETA")
+	assert.Contains(t, s, "\x1b[1;31merror", "colour on a terminal")
+
+	// NO_COLOR and pipes: no colour, no bar.
+	r := run837(t, nil, "--fail-on", "none", p)
+	assert.NotContains(t, r.stdout, "\x1b[")
+	assert.NotContains(t, r.stderr, "claims/s")
+	fmt.Fprint(io.Discard, s)
+}
