@@ -98,6 +98,23 @@ type segWriter struct {
 	n  int // segments written since reset
 }
 
+// isa writes an ISA: the one segment whose values (ISA11, ISA16) are
+// delimiters themselves; its other values are cleaned one by one.
+func (w *segWriter) isa(els ...string) {
+	for i, e := range els {
+		if i > 0 {
+			w.b.WriteByte(w.d.Element)
+		}
+		if i != 11 && i != 16 {
+			e = w.clean(strings.NewReplacer("\r", " ", "\n", " ").Replace(e))
+		}
+		w.b.WriteString(e)
+	}
+	w.b.WriteByte(w.d.Segment)
+	w.b.WriteString(w.nl)
+	w.n++
+}
+
 func (w *segWriter) seg(els ...string) {
 	for len(els) > 1 && els[len(els)-1] == "" {
 		els = els[:len(els)-1]
@@ -106,7 +123,15 @@ func (w *segWriter) seg(els ...string) {
 		if i > 0 {
 			w.b.WriteByte(w.d.Element)
 		}
-		w.b.WriteString(e)
+		// Whatever an element holds, it cannot end the element or segment
+		// early: values copied from the input may carry our delimiters.
+		for k := 0; k < len(e); k++ {
+			c := e[k]
+			if c == w.d.Element || c == w.d.Segment || (w.d.Repetition != 0 && c == w.d.Repetition) || c == '\r' || c == '\n' {
+				c = ' '
+			}
+			w.b.WriteByte(c)
+		}
 	}
 	w.b.WriteByte(w.d.Segment)
 	w.b.WriteString(w.nl)
@@ -139,6 +164,9 @@ func (w *segWriter) clean(s string) string {
 // lineEnding returns what the input writes after its terminators ("" or a
 // newline), so that generated files look like the input.
 func lineEnding(tx *Transaction) string {
+	if t := tx.Interchange.Delims.Segment; t == '\n' || t == '\r' {
+		return "" // the terminator is the line break already
+	}
 	if len(tx.Segs) > 1 {
 		lead := tx.Raw[tx.Segs[1].Lead:tx.Segs[1].Start]
 		switch {

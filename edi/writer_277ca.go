@@ -90,15 +90,15 @@ func (p *Printer277CA) Render(buf []byte, res *Result) []byte {
 	if acc == 0 && rej > 0 {
 		action = "U"
 	}
-	ref := or(tx.BHT03, tx.ST02)
+	ref := or(tx.BHT03, or(tx.ST02, "0"))
 	st := stControl(tx)
 	w.seg("ST", "277", st, "005010X214")
 	w.seg("BHT", "0085", "08", w.clean(ref), today, now.Format("1504"), "TH")
 	// 2000A information source: the payer or clearinghouse the 837 was sent to.
 	w.seg("HL", "1", "", "20", "1")
 	_, rname, _, _, _, rid := tx.name(tx.Receiver)
-	w.seg("NM1", "PR", "2", w.clean(or(rname, "RECEIVER")), "", "", "", "", "46", w.clean(or(rid, tx.Interchange.ReceiverID)))
-	w.seg("TRN", "1", w.clean(tx.Interchange.Control+tx.ST02))
+	w.seg("NM1", "PR", "2", w.clean(or(rname, "RECEIVER")), "", "", "", "", "46", w.clean(or(rid, or(tx.Interchange.ReceiverID, "UNKNOWN"))))
+	w.seg("TRN", "1", w.clean(or(tx.Interchange.Control+tx.ST02, "0")))
 	w.seg("DTP", "050", "D8", today)
 	w.seg("DTP", "009", "D8", today)
 	// 2000B information receiver: the 837's submitter, with the batch totals.
@@ -108,7 +108,7 @@ func (p *Printer277CA) Render(buf []byte, res *Result) []byte {
 	if tx.Submitter >= 0 {
 		skind, _, _, _, _, _ = tx.name(tx.Submitter)
 	}
-	w.seg("NM1", "41", or(skind, "2"), w.clean(or(sname, "SUBMITTER")), w.clean(sfirst), "", "", "", "46", w.clean(or(sid, tx.Interchange.SenderID)))
+	w.seg("NM1", "41", or(skind, "2"), w.clean(or(sname, "SUBMITTER")), w.clean(sfirst), "", "", "", "46", w.clean(or(sid, or(tx.Interchange.SenderID, "UNKNOWN"))))
 	w.seg("TRN", "2", w.clean(ref))
 	w.seg("STC", w.status("A1:19:PR"), today, action, total.String())
 	p.counts(w, "90", "AA", acc, rej, accAmt, rejAmt)

@@ -55,7 +55,7 @@ func (p *Printer999) Render(buf []byte, res *Result) []byte {
 	tx := res.Tx
 	tx.Build()
 	w := &segWriter{b: bytes.NewBuffer(buf), d: ackDelims(tx.Interchange.Delims), nl: lineEnding(tx)}
-	w.seg("AK2", w.clean(tx.ST01), w.clean(tx.ST02), w.clean(tx.ST03))
+	w.seg("AK2", w.clean(or(tx.ST01, "837")), w.clean(or(tx.ST02, "0")), w.clean(tx.ST03))
 	seen := map[int]bool{}
 	for _, pr := range tx.SegmentErrors {
 		if pr.Seg < 0 || pr.SegCode == "" || seen[pr.Seg*100+pr.Elem] {
@@ -93,7 +93,7 @@ func (p *Printer999) begin(tx *Transaction) error {
 	p.w = p.env.sw()
 	p.w.seg("ST", "999", p.st, "005010X231A1")
 	g := tx.Group
-	p.w.seg("AK1", p.w.clean(or(g.FunctionalID, "HC")), p.w.clean(g.Control), p.w.clean(or(g.Version, tx.ST03)))
+	p.w.seg("AK1", p.w.clean(or(g.FunctionalID, "HC")), p.w.clean(or(g.Control, "0")), p.w.clean(or(g.Version, tx.ST03)))
 	return p.flush()
 }
 

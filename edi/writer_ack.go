@@ -80,11 +80,11 @@ func (e *ackEnvelope) open(tx *Transaction) error {
 		n := e.controlNumber(ic)
 		e.seq++
 		e.ctl = fmt.Sprintf("%09d", n)
-		sq, sid := or(e.opt.SenderQual, ic.ReceiverQual), or(e.opt.SenderID, ic.ReceiverID)
-		rq, rid := or(e.opt.ReceiverQual, ic.SenderQual), or(e.opt.ReceiverID, ic.SenderID)
+		sq, sid := or(e.opt.SenderQual, or(ic.ReceiverQual, "ZZ")), or(e.opt.SenderID, or(ic.ReceiverID, "UNKNOWN"))
+		rq, rid := or(e.opt.ReceiverQual, or(ic.SenderQual, "ZZ")), or(e.opt.ReceiverID, or(ic.SenderID, "UNKNOWN"))
 		now := e.opt.Now
 		w := e.sw()
-		w.seg("ISA", "00", padRight("", 10), "00", padRight("", 10), padRight(sq, 2), padRight(sid, 15), padRight(rq, 2), padRight(rid, 15),
+		w.isa("ISA", "00", padRight("", 10), "00", padRight("", 10), padRight(sq, 2), padRight(sid, 15), padRight(rq, 2), padRight(rid, 15),
 			now.Format("060102"), now.Format("1504"), string(e.d.Repetition), "00501", e.ctl, "0", or(ic.Usage, "P"), string(e.d.Component))
 		if err := writeAll(e.w, w.b.Bytes()); err != nil {
 			return err
@@ -96,7 +96,7 @@ func (e *ackEnvelope) open(tx *Transaction) error {
 		w := e.sw()
 		now := e.opt.Now
 		e.lastGroupControl = e.groupControl(g)
-		w.seg("GS", e.funcID, or(g.Receiver, tx.Interchange.ReceiverID), or(g.Sender, tx.Interchange.SenderID), now.Format("20060102"), now.Format("1504"),
+		w.seg("GS", e.funcID, or(g.Receiver, or(tx.Interchange.ReceiverID, "UNKNOWN")), or(g.Sender, or(tx.Interchange.SenderID, "UNKNOWN")), now.Format("20060102"), now.Format("1504"),
 			e.lastGroupControl, "X", e.version)
 		if err := writeAll(e.w, w.b.Bytes()); err != nil {
 			return err

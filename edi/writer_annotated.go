@@ -69,6 +69,11 @@ func fitNote(s string, d Delimiters) string {
 // before it.
 func notes(res *Result) map[int][]string {
 	tx := res.Tx
+	if !tx.HasSE {
+		// A transaction without SE is rejected whole (X12-SE-MISSING) and has
+		// no SE01 to correct: it is copied as it came.
+		return nil
+	}
 	d := tx.Interchange.Delims
 	var at map[int][]string
 	add := func(i int, text string) {
@@ -131,15 +136,14 @@ func (p *AnnotatedPrinter) Render(buf []byte, res *Result) []byte {
 			b = append(b, "SE"...)
 			b = append(b, d.Element)
 			b = strconv.AppendInt(b, int64(len(tx.Segs)+inserted), 10)
-			b = append(b, tx.Raw[s.Start+int32(len("SE"))+1+int32(len(el(e, 1))):s.Stop]...)
+			for _, rest := range e[min(2, len(e)):] {
+				b = append(b, d.Element)
+				b = append(b, rest...)
+			}
+			b = append(b, tx.Raw[s.End:s.Stop]...)
 			continue
 		}
 		b = append(b, tx.Raw[s.Lead:s.Stop]...)
-	}
-	// Notes after the last segment (a transaction without SE).
-	for _, n := range at[len(tx.Segs)] {
-		b = append(b, n...)
-		b = append(b, d.Segment)
 	}
 	return b
 }

@@ -1,0 +1,74 @@
+package scrub_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/scrub837/scrub837/edi"
+	"github.com/scrub837/scrub837/rules"
+	"github.com/scrub837/scrub837/scrub"
+)
+
+// FuzzScrub runs the engine and every writer on arbitrary input: never a
+// panic; clean + rejected hold each claim exactly once; the annotated
+// output is the input plus notes; the 277CA and 999 re-read without
+// structural errors.
+func FuzzScrub(f *testing.F) {
+	for _, g := range []string{"../fixtures/*.x12", "../fixtures/situations/*.x12", "../fixtures/reader/*.x12", "../fixtures/hostile/*.x12"} {
+		files, _ := filepath.Glob(g)
+		for _, p := range files {
+			if b, err := os.ReadFile(p); err == nil && len(b) < 32<<10 {
+				f.Add(b)
+			}
+		}
+	}
+	cat := rules.Default()
+	f.Fuzz(func(t *testing.T, in []byte) {
+		bufs := make([]*bytes.Buffer, 6)
+		for i := range bufs {
+			bufs[i] = &bytes.Buffer{}
+		}
+		ack := edi.AckOptions{Now: fixedNow}
+		printers := []edi.Printer{&edi.JSONPrinter{W: bufs[0]}, edi.New277CA(bufs[1], ack), edi.New999(bufs[2], ack),
+			&edi.AnnotatedPrinter{W: bufs[3]}, &edi.SplitPrinter{W: bufs[4]}, &edi.SplitPrinter{W: bufs[5], Rejected: true}}
+		var sum edi.Summary
+		err := scrub.Run("fuzz", bytes.NewReader(in), scrub.Options{Engine: scrub.New(cat), Printers: printers}, &sum)
+		for _, p := range printers {
+			if cerr := p.Close(&sum); cerr != nil {
+				t.Fatal(cerr)
+			}
+		}
+		if err != nil || len(sum.Unsupported) > 0 {
+			return
+		}
+		orig := reread(t, in)
+		for _, tx := range orig.txs {
+			for _, s := range tx.Segs {
+				if s.ID == edi.SegTruncated {
+					return // a segment too long to keep is dropped from every output
+				}
+			}
+		}
+		if sum.Claims != sum.ClaimSegments {
+			t.Fatalf("%d CLM segments, %d claims", sum.ClaimSegments, sum.Claims)
+		}
+		if n := bytes.Count(bufs[0].Bytes(), []byte("\n")); n != sum.Claims {
+			t.Fatalf("%d claims, %d JSON lines", sum.Claims, n)
+		}
+		clean, rej := printers[4].(*edi.SplitPrinter), printers[5].(*edi.SplitPrinter)
+		if clean.Claims+rej.Claims != sum.Claims || clean.Claims != sum.Accepted {
+			t.Fatalf("split: %d clean + %d rejected for %d claims (%d accepted)", clean.Claims, rej.Claims, sum.Claims, sum.Accepted)
+		}
+		assertAnnotatedIsInputPlusNotes(t, in, bufs[3].Bytes())
+		for i, name := range map[int]string{1: "277CA", 2: "999"} {
+			if bufs[i].Len() == 0 {
+				continue
+			}
+			if rb := reread(t, bufs[i].Bytes()); len(rb.problems) > 0 {
+				t.Fatalf("%s re-read with problems: %v\n%s", name, rb.problems, bufs[i].Bytes())
+			}
+		}
+	})
+}
