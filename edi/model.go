@@ -119,6 +119,7 @@ type Transaction struct {
 	HeaderEnd int // index of the first HL
 	HLs       []HL
 	Claims    []Claim
+	lines     []Line // backing array of every claim's Lines
 	built     bool
 }
 
@@ -216,6 +217,25 @@ func (t *Transaction) SegOffset(i int) int64 {
 	return t.Offset + int64(t.Segs[i].Start)
 }
 
+// first returns element 1 of segment i without splitting the rest.
+func (t *Transaction) first(i int) string {
+	c := t.Content(i)
+	sep := t.Interchange.Delims.Element
+	j := 0
+	for j < len(c) && c[j] != sep {
+		j++
+	}
+	if j == len(c) {
+		return ""
+	}
+	c = c[j+1:]
+	k := 0
+	for k < len(c) && c[k] != sep {
+		k++
+	}
+	return str(c[:k])
+}
+
 // Elements splits segment i into dst (reused) without copying.
 func (t *Transaction) Elements(dst [][]byte, i int) [][]byte {
 	return SplitElements(dst[:0], t.Content(i), t.Interchange.Delims.Element)
@@ -277,9 +297,27 @@ func (t *Transaction) Build() {
 		return
 	}
 	d := t.Interchange.Delims
-	var els [][]byte
-	hlByID := make(map[string]int, 8)
+	// Size every slice once: no regrowth, and each claim's lines are a
+	// window on one backing array.
+	nHL, nCLM, nLX := 0, 0, 0
+	for i := range t.Segs {
+		switch t.Segs[i].ID {
+		case SegHL:
+			nHL++
+		case SegCLM:
+			nCLM++
+		case SegLX:
+			nLX++
+		}
+	}
+	t.HLs = grow(t.HLs[:0], nHL)
+	t.Claims = grow(t.Claims[:0], nCLM)
+	t.lines = grow(t.lines[:0], nLX)
+	var elsBuf [24][]byte
+	els := elsBuf[:0]
+	var hlByID map[string]int // built only when HL01s are not 1, 2, 3, …
 	curHL := -1
+	claimLines := 0 // index in t.lines of the open claim's first line
 	var claim *Claim
 	var line *Line
 	inOtherPayer := false // inside 2320/2330: NM1*82 there is not 2310B
@@ -306,6 +344,7 @@ func (t *Transaction) Build() {
 	endClaim := func(i int) {
 		endLine(i)
 		if claim != nil {
+			claim.Lines = t.lines[claimLines:len(t.lines):len(t.lines)]
 			claim.End = i
 			if claim.NoteAt < 0 {
 				claim.NoteAt = i
@@ -330,11 +369,19 @@ func (t *Transaction) Build() {
 				HasChild: len(els) > 4, NameSeg: -1}
 			t.HLs = append(t.HLs, h)
 			curHL = len(t.HLs) - 1
-			if h.ID != strconv.Itoa(len(t.HLs)) {
+			if !isInt(h.ID, len(t.HLs)) {
 				problem(Problem{Rule: "X12-HL-SEQUENCE", Seg: i, Elem: 1, SegCode: "8", ElemCode: "7", ElemRef: "628",
 					Loop: "2000", Value: h.ID, Msg: "HL01 is " + quote(h.ID) + ", expected " + strconv.Itoa(len(t.HLs)) + " (HL01 counts up from 1)"})
 			}
-			if _, dup := hlByID[h.ID]; !dup && h.ID != "" {
+			if hlByID == nil && !isInt(h.ID, len(t.HLs)) {
+				hlByID = make(map[string]int, len(t.HLs))
+				for k := range t.HLs[:curHL] {
+					if _, dup := hlByID[t.HLs[k].ID]; !dup {
+						hlByID[t.HLs[k].ID] = k
+					}
+				}
+			}
+			if _, dup := hlByID[h.ID]; hlByID != nil && !dup && h.ID != "" {
 				hlByID[h.ID] = curHL
 			}
 			parentID := str(el(els, 2))
@@ -347,7 +394,12 @@ func (t *Transaction) Build() {
 				problem(Problem{Rule: "X12-HL-PARENT", Seg: i, Elem: 2, SegCode: "8", ElemCode: "7", ElemRef: "734", Loop: "2000A",
 					Value: parentID, Msg: "a billing provider HL (20) has no parent, but HL02 is " + quote(parentID)})
 			case want != "":
-				p, ok := hlByID[parentID]
+				p, ok := -1, false
+				if hlByID != nil {
+					p, ok = hlByID[parentID]
+				} else if k := atoi(parentID); k >= 1 && k <= len(t.HLs) {
+					p, ok = k-1, true // HL01s are 1, 2, 3, …: the parent is at HL02-1
+				}
 				if ok && p != curHL {
 					t.HLs[curHL].Parent = p
 				}
@@ -366,8 +418,17 @@ func (t *Transaction) Build() {
 			}
 			inOtherPayer = false
 		case SegNM1:
+			q := t.first(i)
+			// Only NM1*82, *85, *IL, *QC, *40 and *41 carry what the model reads.
+			if q != "82" && q != "85" && q != "IL" && q != "QC" && q != "40" && q != "41" {
+				if line != nil && line.NoteAt < 0 {
+					line.NoteAt = i
+				} else if line == nil && claim != nil && claim.NoteAt < 0 {
+					claim.NoteAt = i
+				}
+				continue
+			}
 			els = t.Elements(els, i)
-			q := str(el(els, 1))
 			switch {
 			case line != nil:
 				if q == "82" && str(el(els, 8)) == "XX" {
@@ -414,6 +475,7 @@ func (t *Transaction) Build() {
 			t.Claims = append(t.Claims, Claim{Index: len(t.Claims), HL: curHL, Seg: i, End: len(t.Segs),
 				ID: str(el(els, 1)), ChargeRaw: str(el(els, 2)), D9Seg: -1, NTE: -1, NoteAt: -1})
 			claim = &t.Claims[len(t.Claims)-1]
+			claimLines = len(t.lines)
 			inOtherPayer = false
 			claim.Charge, claim.ChargeOK = ParseDecimal(el(els, 2))
 			clm05 := el(els, 5)
@@ -460,9 +522,9 @@ func (t *Transaction) Build() {
 				claim.NoteAt = i
 			}
 			els = t.Elements(els, i)
-			claim.Lines = append(claim.Lines, Line{Index: len(claim.Lines), Seg: i, End: len(t.Segs), LX: str(el(els, 1)),
+			t.lines = append(t.lines, Line{Index: len(t.lines) - claimLines, Seg: i, End: len(t.Segs), LX: str(el(els, 1)),
 				SV1: -1, DTP: -1, NTE: -1, NoteAt: -1})
-			line = &claim.Lines[len(claim.Lines)-1]
+			line = &t.lines[len(t.lines)-1]
 			inOtherPayer = false
 		case SegSV1:
 			if line == nil || line.SV1 >= 0 {
@@ -471,9 +533,9 @@ func (t *Transaction) Build() {
 			}
 			t.readSV1(i, line, &els, problem)
 		case SegDTP:
-			if line != nil && line.DTP < 0 {
+			if line != nil && line.DTP < 0 && t.first(i) == "472" {
 				els = t.Elements(els, i)
-				if str(el(els, 1)) == "472" {
+				{
 					line.DTP = i
 					v := el(els, 3)
 					switch str(el(els, 2)) {
@@ -491,6 +553,10 @@ func (t *Transaction) Build() {
 				}
 			}
 		case SegREF:
+			q := t.first(i)
+			if q != "6R" && q != "D9" {
+				continue
+			}
 			els = t.Elements(els, i)
 			switch {
 			case line != nil && str(el(els, 1)) == "6R":
@@ -547,6 +613,33 @@ func (t *Transaction) Build() {
 		}
 	}
 }
+
+// grow returns s with room for n elements, reusing its array when it can.
+func grow[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:0]
+	}
+	return make([]T, 0, n)
+}
+
+// atoi reads a small non-negative integer, or -1.
+func atoi(s string) int {
+	if len(s) == 0 || len(s) > 9 {
+		return -1
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// isInt reports whether s is the decimal form of n (no sign, no leading zero).
+func isInt(s string, n int) bool { return atoi(s) == n && (len(s) == 1 || s[0] != '0') }
 
 // hlParentLevel is the level each 837P HL level must hang from.
 var hlParentLevel = map[string]string{"20": "", "22": "20", "23": "22"}

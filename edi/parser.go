@@ -240,8 +240,9 @@ func (p *Parser) closeGroup(at int64, why string, ge *Segment) {
 
 func (p *Parser) openTx(seg *Segment) {
 	e := seg.Elements()
+	buf := getBuffers()
 	tx := &Transaction{Interchange: p.ic, Group: p.grp, Index: p.grp.Transactions, Offset: seg.SpanOffset,
-		Raw: make([]byte, 0, 64<<10), Segs: make([]Seg, 0, 1024)}
+		Raw: buf.raw, Segs: buf.segs, HLs: buf.hls, Claims: buf.claims, lines: buf.lines}
 	p.grp.Transactions++
 	p.tx = tx
 	p.appendSeg(seg, SegST)

@@ -193,11 +193,17 @@ func ElementRef(id string, elem, comp int) string {
 	if elem == 0 {
 		return id
 	}
-	s := fmt.Sprintf("%s%02d", id, elem)
-	if comp > 0 {
-		s += "-" + strconv.Itoa(comp)
+	b := make([]byte, 0, 12)
+	b = append(b, id...)
+	if elem < 10 {
+		b = append(b, '0')
 	}
-	return s
+	b = strconv.AppendInt(b, int64(elem), 10)
+	if comp > 0 {
+		b = append(b, '-')
+		b = strconv.AppendInt(b, int64(comp), 10)
+	}
+	return string(b)
 }
 
 // SegIDAt returns the ID of segment i.

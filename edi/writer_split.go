@@ -60,10 +60,12 @@ func (p *SplitPrinter) Render(b []byte, res *Result) []byte {
 		b = append(b, tx.Raw[s.Lead:s.Stop]...)
 		count++
 	}
+	// Claims follow their HL in input order, so one cursor walks them.
+	next := 0
 	claimsOf := func(h int) {
-		for ci := range tx.Claims {
-			c := &tx.Claims[ci]
-			if c.HL != h || !keep[ci] {
+		for ; next < len(tx.Claims) && tx.Claims[next].HL == h; next++ {
+			c := &tx.Claims[next]
+			if !keep[next] {
 				continue
 			}
 			for i := c.Seg; i < c.End && tx.Segs[i].ID != SegSE; i++ {
@@ -78,13 +80,14 @@ func (p *SplitPrinter) Render(b []byte, res *Result) []byte {
 	}
 	claimsOf(-1)
 	newID := make([]int, len(tx.HLs))
-	next := 0
+	id := 0
 	for h := range tx.HLs {
 		if !keptHL[h] {
+			claimsOf(h) // skips this HL's claims: none is kept
 			continue
 		}
-		next++
-		newID[h] = next
+		id++
+		newID[h] = id
 		hl := &tx.HLs[h]
 		s := tx.Segs[hl.Seg]
 		var els [8][]byte
@@ -92,7 +95,7 @@ func (p *SplitPrinter) Render(b []byte, res *Result) []byte {
 		b = append(b, tx.Raw[s.Lead:s.Start]...)
 		b = append(b, "HL"...)
 		b = append(b, d.Element)
-		b = strconv.AppendInt(b, int64(next), 10)
+		b = strconv.AppendInt(b, int64(id), 10)
 		b = append(b, d.Element)
 		if hl.Parent >= 0 && keptHL[hl.Parent] {
 			b = strconv.AppendInt(b, int64(newID[hl.Parent]), 10)

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/scrub837/scrub837/edi"
 )
@@ -79,11 +80,75 @@ type Catalog struct {
 	Rules  map[string]*Rule
 	Order  []string // rule ids in catalog order
 	Addons map[string]*Addon
-	tables map[string]Table // key: table + " " + addon
+	tables map[tableKey]Table
+	facts  map[string]map[string]*Facts // add-on → code → facts, built on first use
+	once   sync.Once
 }
 
+// Facts are what the tables of one add-on say about one code: every rule
+// reads them with one map lookup per line instead of one per table.
+type Facts struct {
+	Primary, CPTPrimary, AltPrimary        *Row
+	Included, Central, Arthrography, Guide *Row
+}
+
+// factsFor returns the per-code facts of an add-on. The catalog is not
+// changed after loading, so they are computed once.
+func (c *Catalog) factsFor(addon string) map[string]*Facts {
+	c.once.Do(func() {
+		c.facts = map[string]map[string]*Facts{}
+		for code := range c.Addons {
+			m := map[string]*Facts{}
+			get := func(k string) *Facts {
+				f := m[k]
+				if f == nil {
+					f = &Facts{}
+					m[k] = f
+				}
+				return f
+			}
+			for k, r := range c.Table(TablePrimary, code) {
+				get(k).Primary = r
+			}
+			for k, r := range c.Table(TableCPTPrimary, code) {
+				get(k).CPTPrimary = r
+			}
+			for alt, altRow := range c.Table(TableAlternative, code) {
+				for k, r := range c.Table(TablePrimary, alt) {
+					row := *r
+					// in effect only while both the code and the redirect are
+					if altRow.From > row.From {
+						row.From = altRow.From
+					}
+					if altRow.Until != 0 && (row.Until == 0 || altRow.Until < row.Until) {
+						row.Until = altRow.Until
+					}
+					row.Source = alt // names the alternative add-on
+					get(k).AltPrimary = &row
+				}
+			}
+			for k, r := range c.Table(TableIncluded, code) {
+				get(k).Included = r
+			}
+			for k, r := range c.Table(TableCentralVenous, code) {
+				get(k).Central = r
+			}
+			for k, r := range c.Table(TableArthrographySI, code) {
+				get(k).Arthrography = r
+			}
+			for k, r := range c.Table(TableGuidance, code) {
+				get(k).Guide = r
+			}
+			c.facts[code] = m
+		}
+	})
+	return c.facts[addon]
+}
+
+type tableKey struct{ name, addon string }
+
 // Table returns the named table of an add-on ("*" for shared tables).
-func (c *Catalog) Table(name, addon string) Table { return c.tables[name+" "+addon] }
+func (c *Catalog) Table(name, addon string) Table { return c.tables[tableKey{name, addon}] }
 
 // Rule returns the rule for id; X12-… ids share the X12 entry.
 func (c *Catalog) Rule(id string) *Rule {
@@ -107,7 +172,7 @@ func Default() *Catalog {
 
 // Load reads the embedded catalog, then each override file in order.
 func Load(paths ...string) (*Catalog, error) {
-	c := &Catalog{Rules: map[string]*Rule{}, Addons: map[string]*Addon{}, tables: map[string]Table{}}
+	c := &Catalog{Rules: map[string]*Rule{}, Addons: map[string]*Addon{}, tables: map[tableKey]Table{}}
 	if err := c.read(bytes.NewReader(embeddedCatalog), "catalog.rules", true); err != nil {
 		return nil, err
 	}
@@ -352,7 +417,7 @@ func (c *Catalog) applyRows(pos []string, opts map[string]string, where string) 
 	if err != nil {
 		return err
 	}
-	key := table + " " + addon
+	key := tableKey{table, addon}
 	t := c.tables[key]
 	if t == nil {
 		t = Table{}

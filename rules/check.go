@@ -69,48 +69,39 @@ func (c *Catalog) Check(tx *edi.Transaction, ci int, out []edi.Finding) []edi.Fi
 
 func (k *checker) summarize(li int, l *edi.Line, a *Addon) *sameDOS {
 	s := &sameDOS{idx: li, line: l, addon: a}
-	primary := k.cat.Table(TablePrimary, a.Code)
-	cpt := k.cat.Table(TableCPTPrimary, a.Code)
-	included := k.cat.Table(TableIncluded, a.Code)
-	central := k.cat.Table(TableCentralVenous, a.Code)
-	arthro := k.cat.Table(TableArthrographySI, a.Code)
-	guidance := k.cat.Table(TableGuidance, a.Code)
-	for alt, row := range k.cat.Table(TableAlternative, a.Code) {
-		if row.InEffect(l.DOS) {
-			s.altAddons = append(s.altAddons, alt)
-		}
-	}
-	inEffect := func(t Table, code string) bool {
-		r := t[code]
-		return r != nil && r.InEffect(l.DOS)
-	}
+	facts := k.cat.factsFor(a.Code)
+	in := func(r *Row) bool { return r != nil && r.InEffect(l.DOS) }
 	for oi := range k.claim.Lines {
 		o := &k.claim.Lines[oi]
 		if oi == li || o.DOS != l.DOS {
 			continue
 		}
-		if inEffect(primary, o.Code) {
+		f := facts[o.Code]
+		if f == nil {
+			continue
+		}
+		if in(f.Primary) {
 			s.primaries = append(s.primaries, oi)
 		}
-		if inEffect(cpt, o.Code) {
+		if in(f.CPTPrimary) {
 			s.cptOnly = append(s.cptOnly, oi)
 		}
-		for _, alt := range s.altAddons {
-			if inEffect(k.cat.Table(TablePrimary, alt), o.Code) {
-				s.alt = append(s.alt, oi)
-				break
+		if in(f.AltPrimary) {
+			s.alt = append(s.alt, oi)
+			if len(s.altAddons) == 0 {
+				s.altAddons = append(s.altAddons, f.AltPrimary.Source)
 			}
 		}
-		if inEffect(included, o.Code) {
+		if in(f.Included) {
 			s.included = append(s.included, oi)
 		}
-		if inEffect(central, o.Code) {
+		if in(f.Central) {
 			s.central = append(s.central, oi)
 		}
-		if inEffect(arthro, o.Code) {
+		if in(f.Arthrography) {
 			s.arthro = append(s.arthro, oi)
 		}
-		if inEffect(guidance, o.Code) {
+		if in(f.Guide) {
 			s.guidance = append(s.guidance, oi)
 		}
 	}

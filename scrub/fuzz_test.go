@@ -34,7 +34,7 @@ func FuzzScrub(f *testing.F) {
 		printers := []edi.Printer{&edi.JSONPrinter{W: bufs[0]}, edi.New277CA(bufs[1], ack), edi.New999(bufs[2], ack),
 			&edi.AnnotatedPrinter{W: bufs[3]}, &edi.SplitPrinter{W: bufs[4]}, &edi.SplitPrinter{W: bufs[5], Rejected: true}}
 		var sum edi.Summary
-		err := scrub.Run("fuzz", bytes.NewReader(in), scrub.Options{Engine: scrub.New(cat), Printers: printers}, &sum)
+		err := scrub.Run("fuzz", bytes.NewReader(in), scrub.Options{Engine: scrub.New(cat), Printers: printers, Recycle: true}, &sum)
 		for _, p := range printers {
 			if cerr := p.Close(&sum); cerr != nil {
 				t.Fatal(cerr)

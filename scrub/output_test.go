@@ -51,7 +51,7 @@ func outputs(t testing.TB, path string, jobs int) (map[string][]byte, edi.Summar
 	}
 	var sum edi.Summary
 	name := strings.TrimPrefix(path, "../")
-	require.NoError(t, scrub.Run(name, bytes.NewReader(b), scrub.Options{Engine: scrub.New(rules.Default()), Printers: printers, Jobs: jobs}, &sum))
+	require.NoError(t, scrub.Run(name, bytes.NewReader(b), scrub.Options{Engine: scrub.New(rules.Default()), Printers: printers, Jobs: jobs, Recycle: true}, &sum))
 	for _, p := range printers {
 		require.NoError(t, p.Close(&sum))
 	}

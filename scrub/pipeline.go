@@ -18,6 +18,9 @@ type Options struct {
 	// Progress, when set, is called now and then with the bytes consumed
 	// and the claims read so far.
 	Progress func(bytes int64, claims int)
+	// Recycle hands each transaction's arrays back for reuse once every
+	// printer has written it: set it when no printer keeps a transaction.
+	Recycle bool
 }
 
 // slot carries one item through the pipeline; done closes when its
@@ -60,6 +63,9 @@ func (o *Options) write(s *slot, sum *edi.Summary) error {
 			return err
 		}
 	}
+	if s.it.Tx != nil && o.Recycle {
+		s.it.Tx.Release()
+	}
 	return nil
 }
 
@@ -70,6 +76,8 @@ func Run(name string, r io.Reader, o Options, sum *edi.Summary) error {
 	p.Name = name
 	sum.Files++
 	claims := 0
+	// report runs before the item is handed on: once written, a recycled
+	// transaction is empty.
 	report := func(it *edi.Item) {
 		if o.Progress != nil && it.Tx != nil {
 			claims += countCLM(it.Tx)
@@ -83,18 +91,20 @@ func Run(name string, r io.Reader, o Options, sum *edi.Summary) error {
 				break
 			}
 			s := &slot{it: it}
+			report(&s.it)
 			o.process(s)
 			if err := o.write(s, sum); err != nil {
 				return err
 			}
-			report(&s.it)
 		}
 		sum.Bytes += p.Offset()
 		return p.Err()
 	}
 
-	order := make(chan *slot, 2*o.Jobs)
-	work := make(chan *slot, 2*o.Jobs)
+	// In flight at most: one transaction per worker, one being parsed and one
+	// being written: memory stays a few transactions, whatever the file.
+	order := make(chan *slot)
+	work := make(chan *slot)
 	var wg sync.WaitGroup
 	for j := 0; j < o.Jobs; j++ {
 		wg.Add(1)
@@ -123,13 +133,13 @@ func Run(name string, r io.Reader, o Options, sum *edi.Summary) error {
 			break
 		}
 		s := &slot{it: it, done: make(chan struct{})}
+		report(&s.it)
 		order <- s
 		if it.Tx != nil {
 			work <- s
 		} else {
 			close(s.done)
 		}
-		report(&s.it)
 	}
 	close(work)
 	close(order)
