@@ -46,7 +46,9 @@ func (o *Options) process(s *slot) {
 func (o *Options) write(s *slot, sum *edi.Summary) error {
 	if s.res != nil {
 		sum.Add(s.res)
-		sum.ClaimSegments += countCLM(s.it.Tx)
+		if s.it.Tx.Unsupported == "" {
+			sum.ClaimSegments += countCLM(s.it.Tx) // not-837P transactions are refused, not scrubbed
+		}
 		if u := s.it.Tx.Unsupported; u != "" {
 			sum.Unsupported = append(sum.Unsupported, fmt.Sprintf("%s: byte %d: %s", s.it.Tx.Interchange.File, s.it.Tx.Offset, u))
 		}
