@@ -428,7 +428,11 @@ func (t *Transaction) Build() {
 				}
 				continue
 			}
-			els = t.Elements(els, i)
+			if q != "82" && q != "85" {
+				els = els[:0] // the model keeps only the segment's index
+			} else {
+				els = t.Elements(els, i)
+			}
 			switch {
 			case line != nil:
 				if q == "82" && str(el(els, 8)) == "XX" {
@@ -521,8 +525,7 @@ func (t *Transaction) Build() {
 			if claim.NoteAt < 0 {
 				claim.NoteAt = i
 			}
-			els = t.Elements(els, i)
-			t.lines = append(t.lines, Line{Index: len(t.lines) - claimLines, Seg: i, End: len(t.Segs), LX: str(el(els, 1)),
+			t.lines = append(t.lines, Line{Index: len(t.lines) - claimLines, Seg: i, End: len(t.Segs), LX: t.first(i),
 				SV1: -1, DTP: -1, NTE: -1, NoteAt: -1})
 			line = &t.lines[len(t.lines)-1]
 			inOtherPayer = false

@@ -47,8 +47,14 @@ type Segment struct {
 // Delims returns the delimiters in force for this segment.
 func (s *Segment) Delims() Delimiters { return *s.d }
 
-// ID returns the segment identifier (element 0).
+// ID returns the segment identifier (element 0). Identifiers are two or
+// three characters, so a short loop beats a search of the whole segment.
 func (s *Segment) ID() []byte {
+	for i := 0; i < len(s.Raw) && i < 4; i++ {
+		if s.Raw[i] == s.d.Element {
+			return s.Raw[:i]
+		}
+	}
 	if i := bytes.IndexByte(s.Raw, s.d.Element); i >= 0 {
 		return s.Raw[:i]
 	}
@@ -420,7 +426,7 @@ func (r *Reader) nextSegment() bool {
 }
 
 func (r *Reader) afterSegment() {
-	if id := r.seg.ID(); len(id) == 3 && id[0] == 'I' && id[1] == 'E' && id[2] == 'A' {
+	if raw := r.seg.Raw; len(raw) >= 3 && raw[0] == 'I' && raw[1] == 'E' && raw[2] == 'A' && (len(raw) == 3 || raw[3] == r.d.Element) {
 		r.seekISA = true
 	}
 }

@@ -9,10 +9,11 @@ import (
 
 // checker runs the catalog over one claim and collects its findings.
 type checker struct {
-	cat   *Catalog
-	tx    *edi.Transaction
-	claim *edi.Claim
-	out   []edi.Finding
+	cat     *Catalog
+	tx      *edi.Transaction
+	claim   *edi.Claim
+	out     []edi.Finding
+	scratch sameDOS // reused for every add-on line
 }
 
 // report adds a finding unless its rule is switched off.
@@ -40,7 +41,8 @@ type sameDOS struct {
 	central    []int
 	arthro     []int
 	guidance   []int
-	distinctOK bool // the line carries 59/XE/XS/XP/XU
+	distinctOK bool      // the line carries 59/XE/XS/XP/XU
+	buf        [7][6]int // backing arrays: a claim has at most a few same-date lines of each kind
 }
 
 var distinctModifiers = map[string]bool{"59": true, "XE": true, "XS": true, "XP": true, "XU": true}
@@ -68,7 +70,10 @@ func (c *Catalog) Check(tx *edi.Transaction, ci int, out []edi.Finding) []edi.Fi
 }
 
 func (k *checker) summarize(li int, l *edi.Line, a *Addon) *sameDOS {
-	s := &sameDOS{idx: li, line: l, addon: a}
+	s := &k.scratch
+	*s = sameDOS{idx: li, line: l, addon: a}
+	s.primaries, s.cptOnly, s.alt, s.included = s.buf[0][:0], s.buf[1][:0], s.buf[2][:0], s.buf[3][:0]
+	s.central, s.arthro, s.guidance = s.buf[4][:0], s.buf[5][:0], s.buf[6][:0]
 	facts := k.cat.factsFor(a.Code)
 	in := func(r *Row) bool { return r != nil && r.InEffect(l.DOS) }
 	for oi := range k.claim.Lines {

@@ -7,23 +7,29 @@ import "github.com/scrub837/scrub837/edi"
 // indicator 3: a date-of-service edit). The finding points at the line that
 // pushes the sum over, so the 277CA names that line.
 func (k *checker) unitsRule() {
-	type key struct {
-		code string
-		dos  int
+	// A claim has at most a handful of add-on dates: a small array, no map.
+	type sum struct {
+		code  string
+		dos   int
+		total edi.Decimal
 	}
-	var sums map[key]edi.Decimal
+	var buf [8]sum
+	sums := buf[:0]
 	for li := range k.claim.Lines {
 		l := &k.claim.Lines[li]
 		a := k.cat.Addons[l.Code]
 		if a == nil || !a.Enabled || l.DOS == 0 || !l.UnitsOK {
 			continue
 		}
-		if sums == nil {
-			sums = map[key]edi.Decimal{}
+		j := 0
+		for j < len(sums) && (sums[j].code != l.Code || sums[j].dos != l.DOS) {
+			j++
 		}
-		kk := key{l.Code, l.DOS}
-		before := sums[kk]
-		sums[kk] = before + l.Units
+		if j == len(sums) {
+			sums = append(sums, sum{code: l.Code, dos: l.DOS})
+		}
+		before := sums[j].total
+		sums[j].total = before + l.Units
 		if before <= a.MUE && before+l.Units > a.MUE {
 			k.report("UNITS-MUE", li, l.SV1, 4, 0,
 				l.Code+" units on "+day(l.DOS)+" add up to "+(before+l.Units).String()+" on this claim; the MUE is "+a.MUE.String()+" per date of service",

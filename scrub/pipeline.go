@@ -39,7 +39,7 @@ func (o *Options) process(s *slot) {
 	s.res = o.Engine.Scrub(s.it.Tx)
 	s.out = make([][]byte, len(o.Printers))
 	for i, p := range o.Printers {
-		s.out[i] = p.Render(nil, s.res)
+		s.out[i] = p.Render(edi.RenderBuffer(), s.res)
 	}
 }
 
@@ -67,6 +67,9 @@ func (o *Options) write(s *slot, sum *edi.Summary) error {
 	}
 	if s.it.Tx != nil && o.Recycle {
 		s.it.Tx.Release()
+	}
+	for _, b := range s.out {
+		edi.PutRenderBuffer(b) // every printer has written its bytes
 	}
 	return nil
 }
