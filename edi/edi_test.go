@@ -289,27 +289,6 @@ func TestSixThousandClaimsInOneTransaction(t *testing.T) {
 	assert.Len(t, got.txs[0].HLs, 6001)
 }
 
-// endless yields n bytes of b repeated, without holding them.
-type endless struct {
-	b []byte
-	n int64
-}
-
-func (e *endless) Read(p []byte) (int, error) {
-	if e.n <= 0 {
-		return 0, io.EOF
-	}
-	k := 0
-	for k < len(p) && int64(k) < e.n {
-		k += copy(p[k:], e.b)
-	}
-	if int64(k) > e.n {
-		k = int(e.n)
-	}
-	e.n -= int64(k)
-	return k, nil
-}
-
 func allocDuring(f func()) uint64 {
 	var a, b runtime.MemStats
 	runtime.GC()
@@ -327,8 +306,8 @@ func TestHostileSegmentsStayBounded(t *testing.T) {
 		tail io.Reader
 	}{
 		{"64 MB element then the file goes on", io.MultiReader(strings.NewReader("GS*HC*A*B*20260302*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~NTE*ADD*"),
-			&endless{b: []byte("ABCDEFGH"), n: 64 << 20}, strings.NewReader("~"+claim[strings.Index(claim, "BHT"):]))},
-		{"32 MB without any terminator", &endless{b: []byte("NO TERMINATOR HERE "), n: 32 << 20}},
+			build.Repeat([]byte("ABCDEFGH"), 64<<20), strings.NewReader("~"+claim[strings.Index(claim, "BHT"):]))},
+		{"32 MB without any terminator", build.Repeat([]byte("NO TERMINATOR HERE "), 32<<20)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -360,24 +339,7 @@ func TestHostileSegmentsStayBounded(t *testing.T) {
 
 func TestInputErrors(t *testing.T) {
 	isa := string(build.Claims(build.Claim{ID: "X", Lines: []build.Line{{Code: "99213"}}}))
-	utf16 := func(s string, bom bool, be bool) string {
-		var b []byte
-		if bom {
-			if be {
-				b = append(b, 0xFE, 0xFF)
-			} else {
-				b = append(b, 0xFF, 0xFE)
-			}
-		}
-		for _, c := range []byte(s) {
-			if be {
-				b = append(b, 0, c)
-			} else {
-				b = append(b, c, 0)
-			}
-		}
-		return string(b)
-	}
+	utf16 := func(s string, bom, be bool) string { return string(build.UTF16(s, bom, be)) }
 	cases := map[string]struct {
 		in, want string
 	}{

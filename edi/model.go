@@ -477,11 +477,11 @@ func (t *Transaction) Build() {
 			}
 			els = t.Elements(els, i)
 			t.Claims = append(t.Claims, Claim{Index: len(t.Claims), HL: curHL, Seg: i, End: len(t.Segs),
-				ID: str(el(els, 1)), ChargeRaw: str(el(els, 2)), D9Seg: -1, NTE: -1, NoteAt: -1})
+				ID: str(el(els, 1)), D9Seg: -1, NTE: -1, NoteAt: -1})
 			claim = &t.Claims[len(t.Claims)-1]
 			claimLines = len(t.lines)
 			inOtherPayer = false
-			claim.Charge, claim.ChargeOK = ParseDecimal(el(els, 2))
+			claim.ChargeRaw, claim.Charge, claim.ChargeOK = number(els, 2, i, "782", "2300", "CLM02 (total charge)", problem)
 			clm05 := el(els, 5)
 			claim.POS = str(Component(clm05, d.Component, 1))
 			claim.Freq = str(Component(clm05, d.Component, 3))
@@ -503,10 +503,6 @@ func (t *Transaction) Build() {
 			case claim.ID == "":
 				problem(Problem{Rule: "X12-CLM-ID", Seg: i, Elem: 1, SegCode: "8", ElemCode: "1", ElemRef: "1028", Loop: "2300",
 					Msg: "CLM01 (patient control number) is missing"})
-			}
-			if !claim.ChargeOK {
-				problem(Problem{Rule: "X12-NUMERIC", Seg: i, Elem: 2, SegCode: "8", ElemCode: "6", ElemRef: "782", Loop: "2300",
-					Value: claim.ChargeRaw, Msg: "CLM02 (total charge) " + quote(claim.ChargeRaw) + " is not a number"})
 			}
 		case SegSBR:
 			if claim != nil {
@@ -689,20 +685,22 @@ func (t *Transaction) readSV1(i int, line *Line, els *[][]byte, problem func(Pro
 			line.NMods++
 		}
 	}
-	line.ChargeRaw = str(el(e, 2))
-	line.Charge, line.ChargeOK = ParseDecimal(el(e, 2))
-	if !line.ChargeOK {
-		problem(Problem{Rule: "X12-NUMERIC", Seg: i, Elem: 2, SegCode: "8", ElemCode: "6", ElemRef: "782", Loop: "2400",
-			Value: line.ChargeRaw, Msg: "SV102 (line charge) " + quote(line.ChargeRaw) + " is not a number"})
-	}
+	line.ChargeRaw, line.Charge, line.ChargeOK = number(e, 2, i, "782", "2400", "SV102 (line charge)", problem)
 	line.UnitBasis = str(el(e, 3))
-	line.UnitsRaw = str(el(e, 4))
-	line.Units, line.UnitsOK = ParseDecimal(el(e, 4))
-	if !line.UnitsOK {
-		problem(Problem{Rule: "X12-NUMERIC", Seg: i, Elem: 4, SegCode: "8", ElemCode: "6", ElemRef: "380", Loop: "2400",
-			Value: line.UnitsRaw, Msg: "SV104 (units) " + quote(line.UnitsRaw) + " is not a number"})
-	}
+	line.UnitsRaw, line.Units, line.UnitsOK = number(e, 4, i, "380", "2400", "SV104 (units)", problem)
 	line.POS = str(el(e, 5))
+}
+
+// number reads numeric element i of segment seg; a value that is not a
+// number is an X12-NUMERIC problem (999 IK403 6).
+func number(e [][]byte, i, seg int, ref, loop, name string, problem func(Problem)) (string, Decimal, bool) {
+	raw := str(el(e, i))
+	d, ok := ParseDecimal(el(e, i))
+	if !ok {
+		problem(Problem{Rule: "X12-NUMERIC", Seg: seg, Elem: i, SegCode: "8", ElemCode: "6", ElemRef: ref, Loop: loop,
+			Value: raw, Msg: name + " " + quote(raw) + " is not a number"})
+	}
+	return raw, d, ok
 }
 
 func alnumString(s string) bool {

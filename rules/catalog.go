@@ -85,12 +85,27 @@ type Catalog struct {
 	once   sync.Once
 }
 
-// Facts are what the tables of one add-on say about one code: every rule
-// reads them with one map lookup per line instead of one per table.
-type Facts struct {
-	Primary, CPTPrimary, AltPrimary        *Row
-	Included, Central, Arthrography, Guide *Row
-}
+// Facts are what the tables of one add-on say about one code, indexed by
+// kind: every rule reads them with one map lookup per line instead of one
+// per table.
+type Facts [numKinds]*Row
+
+// The kinds of Facts.
+const (
+	KindPrimary = iota
+	KindCPTPrimary
+	KindAltPrimary // a primary of an alternative add-on (77003 for 77002)
+	KindIncluded
+	KindCentralVenous
+	KindArthrographySI
+	KindGuidance
+	numKinds
+)
+
+// kindTable names the table each kind is read from (the alternative's
+// primaries are read through the alternative table).
+var kindTable = [numKinds]string{KindPrimary: TablePrimary, KindCPTPrimary: TableCPTPrimary, KindIncluded: TableIncluded,
+	KindCentralVenous: TableCentralVenous, KindArthrographySI: TableArthrographySI, KindGuidance: TableGuidance}
 
 // factsFor returns the per-code facts of an add-on. The catalog is not
 // changed after loading, so they are computed once.
@@ -99,45 +114,32 @@ func (c *Catalog) factsFor(addon string) map[string]*Facts {
 		c.facts = map[string]map[string]*Facts{}
 		for code := range c.Addons {
 			m := map[string]*Facts{}
-			get := func(k string) *Facts {
+			set := func(k string, kind int, r *Row) {
 				f := m[k]
 				if f == nil {
 					f = &Facts{}
 					m[k] = f
 				}
-				return f
+				f[kind] = r
 			}
-			for k, r := range c.Table(TablePrimary, code) {
-				get(k).Primary = r
-			}
-			for k, r := range c.Table(TableCPTPrimary, code) {
-				get(k).CPTPrimary = r
+			for kind, table := range kindTable {
+				for k, r := range c.Table(table, code) {
+					if table != "" {
+						set(k, kind, r)
+					}
+				}
 			}
 			for alt, altRow := range c.Table(TableAlternative, code) {
 				for k, r := range c.Table(TablePrimary, alt) {
 					row := *r
 					// in effect only while both the code and the redirect are
-					if altRow.From > row.From {
-						row.From = altRow.From
-					}
+					row.From = max(row.From, altRow.From)
 					if altRow.Until != 0 && (row.Until == 0 || altRow.Until < row.Until) {
 						row.Until = altRow.Until
 					}
 					row.Source = alt // names the alternative add-on
-					get(k).AltPrimary = &row
+					set(k, KindAltPrimary, &row)
 				}
-			}
-			for k, r := range c.Table(TableIncluded, code) {
-				get(k).Included = r
-			}
-			for k, r := range c.Table(TableCentralVenous, code) {
-				get(k).Central = r
-			}
-			for k, r := range c.Table(TableArthrographySI, code) {
-				get(k).Arthrography = r
-			}
-			for k, r := range c.Table(TableGuidance, code) {
-				get(k).Guide = r
 			}
 			c.facts[code] = m
 		}

@@ -41,8 +41,8 @@ type sameDOS struct {
 	central    []int
 	arthro     []int
 	guidance   []int
-	distinctOK bool      // the line carries 59/XE/XS/XP/XU
-	buf        [7][6]int // backing arrays: a claim has at most a few same-date lines of each kind
+	distinctOK bool             // the line carries 59/XE/XS/XP/XU
+	buf        [numKinds][6]int // backing arrays: a claim has at most a few same-date lines of each kind
 }
 
 var distinctModifiers = map[string]bool{"59": true, "XE": true, "XS": true, "XP": true, "XU": true}
@@ -72,10 +72,12 @@ func (c *Catalog) Check(tx *edi.Transaction, ci int, out []edi.Finding) []edi.Fi
 func (k *checker) summarize(li int, l *edi.Line, a *Addon) *sameDOS {
 	s := &k.scratch
 	*s = sameDOS{idx: li, line: l, addon: a}
-	s.primaries, s.cptOnly, s.alt, s.included = s.buf[0][:0], s.buf[1][:0], s.buf[2][:0], s.buf[3][:0]
-	s.central, s.arthro, s.guidance = s.buf[4][:0], s.buf[5][:0], s.buf[6][:0]
+	lists := [numKinds]*[]int{KindPrimary: &s.primaries, KindCPTPrimary: &s.cptOnly, KindAltPrimary: &s.alt,
+		KindIncluded: &s.included, KindCentralVenous: &s.central, KindArthrographySI: &s.arthro, KindGuidance: &s.guidance}
+	for kind, list := range lists {
+		*list = s.buf[kind][:0]
+	}
 	facts := k.cat.factsFor(a.Code)
-	in := func(r *Row) bool { return r != nil && r.InEffect(l.DOS) }
 	for oi := range k.claim.Lines {
 		o := &k.claim.Lines[oi]
 		if oi == li || o.DOS != l.DOS {
@@ -85,29 +87,13 @@ func (k *checker) summarize(li int, l *edi.Line, a *Addon) *sameDOS {
 		if f == nil {
 			continue
 		}
-		if in(f.Primary) {
-			s.primaries = append(s.primaries, oi)
-		}
-		if in(f.CPTPrimary) {
-			s.cptOnly = append(s.cptOnly, oi)
-		}
-		if in(f.AltPrimary) {
-			s.alt = append(s.alt, oi)
-			if len(s.altAddons) == 0 {
-				s.altAddons = append(s.altAddons, f.AltPrimary.Source)
+		for kind, r := range f {
+			if r != nil && r.InEffect(l.DOS) {
+				*lists[kind] = append(*lists[kind], oi)
 			}
 		}
-		if in(f.Included) {
-			s.included = append(s.included, oi)
-		}
-		if in(f.Central) {
-			s.central = append(s.central, oi)
-		}
-		if in(f.Arthrography) {
-			s.arthro = append(s.arthro, oi)
-		}
-		if in(f.Guide) {
-			s.guidance = append(s.guidance, oi)
+		if r := f[KindAltPrimary]; r != nil && r.InEffect(l.DOS) && len(s.altAddons) == 0 {
+			s.altAddons = append(s.altAddons, r.Source)
 		}
 	}
 	for _, m := range l.Modifiers() {

@@ -170,31 +170,13 @@ func streamFile(t *testing.T, parts ...io.Reader) string {
 	return p
 }
 
-type repeat struct {
-	b []byte
-	n int64
-}
-
-func (r *repeat) Read(p []byte) (int, error) {
-	if r.n <= 0 {
-		return 0, io.EOF
-	}
-	k := 0
-	for k < len(p) && int64(k) < r.n {
-		k += copy(p[k:], r.b)
-	}
-	k = int(min(int64(k), r.n))
-	r.n -= int64(k)
-	return k, nil
-}
-
 // The hostile corpus: exit status, claims, message, and bounded memory.
 func TestHostileCorpus(t *testing.T) {
 	demo := string(build.Claims(build.Claim{ID: "BIG-1", Lines: []build.Line{{Code: "20610"}}}))
 	isa := demo[:strings.Index(demo, "~")+1]
 	huge := streamFile(t, strings.NewReader(isa+"GS*HC*A*B*20260302*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~NTE*ADD*"),
-		&repeat{b: []byte("ELEMENT "), n: 64 << 20}, strings.NewReader("~"+demo[strings.Index(demo, "BHT"):]))
-	noTerm := streamFile(t, strings.NewReader(isa), &repeat{b: []byte("NO TERMINATOR "), n: 32 << 20})
+		build.Repeat([]byte("ELEMENT "), 64<<20), strings.NewReader("~"+demo[strings.Index(demo, "BHT"):]))
+	noTerm := streamFile(t, strings.NewReader(isa), build.Repeat([]byte("NO TERMINATOR "), 32<<20))
 	cases := []struct {
 		file   string
 		code   int
