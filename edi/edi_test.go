@@ -131,7 +131,7 @@ func TestReaderPositions(t *testing.T) {
 			continue
 		}
 		line++
-		assert.Equal(t, line, s.Line, "one segment per line")
+		assert.Equal(t, line, s.Line(), "one segment per line")
 		assert.Equal(t, s.Raw, b[s.Offset:s.Offset+int64(len(s.Raw))], "offset points at the segment")
 	}
 	require.NoError(t, r.Err())
@@ -363,4 +363,30 @@ func TestInputErrors(t *testing.T) {
 			assert.Contains(t, got.err.Error(), tc.want)
 		})
 	}
+}
+
+// Line numbers stay right across many buffer refills, and a transaction's
+// LineOf agrees with the reader.
+func TestLineNumbersAcrossRefills(t *testing.T) {
+	b := build.Batch(build.BatchOptions{Seed: 11, Claims: 5000, PerTx: 1000, Delims: build.Options{Newline: "\n"}})
+	require.Greater(t, len(b), 1<<20, "larger than the reader's buffer")
+	r := edi.NewReader(bytes.NewReader(b))
+	line := 0
+	for r.Next() {
+		s := r.Segment()
+		if s.Kind == edi.KindJunk {
+			continue
+		}
+		line++
+		if s.Line() != line {
+			t.Fatalf("segment %q at byte %d: line %d, want %d", s.ID(), s.Offset, s.Line(), line)
+		}
+	}
+	require.NoError(t, r.Err())
+	got := parse(t, b)
+	require.Len(t, got.txs, 5)
+	tx := got.txs[3]
+	last := len(tx.Segs) - 1
+	want := bytes.Count(b[:tx.SegOffset(last)], []byte{'\n'}) + 1
+	assert.Equal(t, want, tx.LineOf(last))
 }

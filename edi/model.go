@@ -1,6 +1,7 @@
 package edi
 
 import (
+	"bytes"
 	"strconv"
 	"unsafe"
 )
@@ -33,10 +34,19 @@ const (
 	SegCRC
 	SegHI
 	SegTruncated // a segment longer than MaxSegment, dropped from Raw
+	SegGS
+	SegGE
+	SegIEA
 )
 
 func segIDOf(id []byte) SegID {
 	switch string(id) {
+	case "GS":
+		return SegGS
+	case "GE":
+		return SegGE
+	case "IEA":
+		return SegIEA
 	case "ST":
 		return SegST
 	case "SE":
@@ -88,7 +98,6 @@ func segIDOf(id []byte) SegID {
 // Raw[Start:End] its content without terminator.
 type Seg struct {
 	Lead, Start, End, Stop int32
-	Line                   int32
 	ID                     SegID
 }
 
@@ -101,6 +110,7 @@ type Transaction struct {
 	Index       int    // 0-based within the group
 	Raw         []byte // the exact input bytes, first segment's lead to SE terminator
 	Offset      int64  // file offset of Raw[0]
+	Line        int    // line of the ST segment in the file
 	Segs        []Seg
 
 	ST01, ST02, ST03 string
@@ -207,6 +217,11 @@ func (t *Transaction) Content(i int) []byte {
 func (t *Transaction) Span(i int) []byte {
 	s := t.Segs[i]
 	return t.Raw[s.Lead:s.Stop]
+}
+
+// LineOf returns the line of segment i in the file.
+func (t *Transaction) LineOf(i int) int {
+	return t.Line + bytes.Count(t.Raw[t.Segs[0].Start:t.Segs[i].Start], []byte{'\n'})
 }
 
 // SegOffset returns the file offset of segment i.

@@ -92,19 +92,20 @@ func (p *Parser) step() {
 			p.tx.Problems = append(p.tx.Problems, pr)
 			p.tx.SegmentErrors = append(p.tx.SegmentErrors, pr)
 			n := int32(len(p.tx.Raw))
-			p.tx.Segs = append(p.tx.Segs, Seg{Lead: n, Start: n, End: n, Stop: n, Line: int32(seg.Line), ID: SegTruncated})
+			p.tx.Segs = append(p.tx.Segs, Seg{Lead: n, Start: n, End: n, Stop: n, ID: SegTruncated})
 			return
 		}
 		p.emit(Item{Kind: ItemStray, Offset: seg.Offset, Interchange: p.ic, Group: p.grp, Problem: &pr})
 		return
 	}
 	id := seg.ID()
-	switch string(id) {
-	case "GS":
+	kind := segIDOf(id)
+	switch kind {
+	case SegGS:
 		p.closeTx(seg.Offset, "GS")
 		p.closeGroup(seg.Offset, "a new GS", nil)
 		p.openGroup(seg)
-	case "ST":
+	case SegST:
 		p.closeTx(seg.Offset, "a new ST")
 		if p.grp == nil {
 			p.grp = &Group{Interchange: p.ic, Seq: p.ic.Groups, Offset: seg.Offset, controls: map[string]struct{}{}}
@@ -114,7 +115,7 @@ func (p *Parser) step() {
 			p.emit(Item{Kind: ItemGroup, Offset: seg.Offset, Interchange: p.ic, Group: p.grp})
 		}
 		p.openTx(seg)
-	case "SE":
+	case SegSE:
 		if p.tx == nil {
 			p.stray(seg, "SE without a matching ST")
 			return
@@ -136,14 +137,14 @@ func (p *Parser) step() {
 				Value: got, Msg: fmt.Sprintf("SE02 control number %s differs from ST02 %s", quote(got), quote(tx.ST02))})
 		}
 		p.finishTx()
-	case "GE":
+	case SegGE:
 		p.closeTx(seg.Offset, "GE")
 		if p.grp == nil {
 			p.stray(seg, "GE without a matching GS")
 			return
 		}
 		p.closeGroup(seg.Offset, "", seg)
-	case "IEA":
+	case SegIEA:
 		p.closeTx(seg.Offset, "IEA")
 		p.closeGroup(seg.Offset, "IEA", nil)
 		p.closeInterchange(seg.Offset, "", seg)
@@ -152,7 +153,7 @@ func (p *Parser) step() {
 			p.stray(seg, "segment "+strconv.Quote(string(id))+" outside a transaction set (expected ST, GE or IEA)")
 			return
 		}
-		p.appendSeg(seg, segIDOf(id))
+		p.appendSeg(seg, kind)
 	}
 }
 
@@ -245,6 +246,7 @@ func (p *Parser) openTx(seg *Segment) {
 		Raw: buf.raw, Segs: buf.segs, HLs: buf.hls, Claims: buf.claims, lines: buf.lines}
 	p.grp.Transactions++
 	p.tx = tx
+	tx.Line = seg.Line()
 	p.appendSeg(seg, SegST)
 	// The model's strings point into Raw; these come from the segment itself.
 	tx.ST01, tx.ST02, tx.ST03 = s(el(e, 1)), s(el(e, 2)), s(el(e, 3))
@@ -281,8 +283,7 @@ func (p *Parser) appendSeg(seg *Segment, id SegID) {
 	lead := int32(len(tx.Raw))
 	start := lead + int32(seg.Offset-seg.SpanOffset)
 	tx.Raw = append(tx.Raw, seg.Span...)
-	tx.Segs = append(tx.Segs, Seg{Lead: lead, Start: start, End: start + int32(len(seg.Raw)), Stop: int32(len(tx.Raw)),
-		Line: int32(seg.Line), ID: id})
+	tx.Segs = append(tx.Segs, Seg{Lead: lead, Start: start, End: start + int32(len(seg.Raw)), Stop: int32(len(tx.Raw)), ID: id})
 	if len(tx.Raw) > MaxTransaction {
 		p.err = &InputError{Offset: tx.Offset, Msg: fmt.Sprintf("transaction set %s is larger than %d MiB; split the batch (production batches hold at most ~5,000 claims per ST)",
 			quote(tx.ST02), MaxTransaction>>20)}

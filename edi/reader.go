@@ -35,13 +35,25 @@ type Segment struct {
 	Span       []byte // leading white space + Raw + terminator: the exact input bytes
 	Offset     int64  // file offset of Raw[0]
 	SpanOffset int64  // file offset of Span[0]
-	Line       int    // 1-based line of Raw[0]
 	Terminated bool   // false for a last segment cut off by the end of input
 	Truncated  bool   // longer than MaxSegment: Raw holds its start only, Span is nil
 	NewISA     bool   // an ISA that (re)declared the delimiters
 
-	d   *Delimiters
-	els [][]byte
+	d    *Delimiters
+	els  [][]byte
+	r    *Reader
+	pos  int // buffer index of Raw[0]
+	line int // known line (a truncated segment's), or 0: ask the reader
+}
+
+// Line returns the 1-based line of Raw[0]. Lines are counted on demand, in
+// bulk: counting newlines twice per segment was a measurable share of the
+// reader's time, and most callers never ask.
+func (s *Segment) Line() int {
+	if s.line > 0 {
+		return s.line
+	}
+	return s.r.lineAt(s.pos)
 }
 
 // Delims returns the delimiters in force for this segment.
@@ -133,7 +145,8 @@ type Reader struct {
 	base     int64 // file offset of buf[0]
 	eof      bool
 	err      error
-	line     int // line number at buf[pos]
+	lineNo   int // line number at buf[lineOff]
+	lineOff  int // newlines before this buffer index are counted in lineNo
 
 	d        Delimiters
 	seekISA  bool // outside an interchange: everything up to the next ISA is junk
@@ -145,7 +158,7 @@ type Reader struct {
 
 // NewReader returns a Reader over src.
 func NewReader(src io.Reader) *Reader {
-	return &Reader{src: src, buf: make([]byte, 256<<10), line: 1, seekISA: true}
+	return &Reader{src: src, buf: make([]byte, 256<<10), lineNo: 1, seekISA: true}
 }
 
 // Err returns the first fatal error, or nil at a clean end of input.
@@ -157,6 +170,20 @@ func (r *Reader) Segment() *Segment { return &r.seg }
 // Offset returns the file offset of the next unread byte.
 func (r *Reader) Offset() int64 { return r.base + int64(r.pos) }
 
+// lineAt returns the line number at buffer index pos, counting newlines
+// from the last position asked (positions only move forward, except that
+// an earlier segment of the same buffer may still be asked for).
+func (r *Reader) lineAt(pos int) int {
+	switch {
+	case pos > r.lineOff:
+		r.lineNo += bytes.Count(r.buf[r.lineOff:pos], []byte{'\n'})
+		r.lineOff = pos
+	case pos < r.lineOff:
+		return r.lineNo - bytes.Count(r.buf[pos:r.lineOff], []byte{'\n'})
+	}
+	return r.lineNo
+}
+
 // fill reads more input, keeping buf[keep:end]; it returns false at EOF or
 // on error. The buffer grows only up to MaxSegment plus a read's worth.
 func (r *Reader) fill(keep int) bool {
@@ -164,6 +191,8 @@ func (r *Reader) fill(keep int) bool {
 		return false
 	}
 	if keep > 0 {
+		r.lineAt(keep) // count what is about to leave the buffer
+		r.lineOff -= keep
 		copy(r.buf, r.buf[keep:r.end])
 		r.end -= keep
 		r.pos -= keep
@@ -203,7 +232,7 @@ func (r *Reader) Next() bool {
 		return false
 	}
 	r.els = r.els[:0]
-	r.seg = Segment{d: &r.d, els: r.els}
+	r.seg = Segment{d: &r.d, els: r.els, r: r}
 	if !r.started {
 		r.started = true
 		if err := r.checkEncoding(); err != nil {
@@ -320,16 +349,14 @@ func (r *Reader) emitJunk(start, stop int) {
 	r.seg.Span = r.seg.Raw
 	r.seg.Offset = r.base + int64(start)
 	r.seg.SpanOffset = r.seg.Offset
-	r.seg.Line = r.line
+	r.seg.pos = start
 	r.seg.Terminated = true
-	r.line += bytes.Count(r.seg.Span, []byte{'\n'})
 	r.pos = stop
 }
 
 // emit records a segment whose span is buf[lead:stop], raw buf[start:rawEnd].
 func (r *Reader) emit(lead, start, rawEnd, stop int, terminated bool) {
-	r.line += bytes.Count(r.buf[lead:start], []byte{'\n'})
-	r.seg.Line = r.line
+	r.seg.pos = start
 	raw := r.buf[start:rawEnd]
 	if r.d.Segment == '\n' && len(raw) > 0 && raw[len(raw)-1] == '\r' {
 		raw = raw[:len(raw)-1] // CRLF file whose ISA declares LF as the terminator
@@ -339,7 +366,6 @@ func (r *Reader) emit(lead, start, rawEnd, stop int, terminated bool) {
 	r.seg.Offset = r.base + int64(start)
 	r.seg.SpanOffset = r.base + int64(lead)
 	r.seg.Terminated = terminated
-	r.line += bytes.Count(r.buf[start:stop], []byte{'\n'})
 	r.pos = stop
 }
 
@@ -434,8 +460,7 @@ func (r *Reader) afterSegment() {
 // skipOverflow discards a segment longer than MaxSegment up to its
 // terminator and reports its first bytes as a Truncated segment.
 func (r *Reader) skipOverflow(lead, start int) bool {
-	r.line += bytes.Count(r.buf[lead:start], []byte{'\n'})
-	r.seg.Line = r.line
+	r.seg.line = r.lineAt(start) // the bytes it skips leave the buffer
 	r.seg.Offset = r.base + int64(start)
 	r.seg.SpanOffset = r.base + int64(lead)
 	r.seg.Truncated = true
@@ -446,12 +471,10 @@ func (r *Reader) skipOverflow(lead, start int) bool {
 	for {
 		i := bytes.IndexByte(r.buf[scan:r.end], term)
 		if i >= 0 {
-			r.line += bytes.Count(r.buf[scan:scan+i], []byte{'\n'})
 			r.pos = scan + i + 1
 			r.seg.Terminated = true
 			return true
 		}
-		r.line += bytes.Count(r.buf[scan:r.end], []byte{'\n'})
 		r.pos = r.end
 		if !r.fill(r.end) {
 			if r.err != nil {
