@@ -148,6 +148,10 @@ type Reader struct {
 	lineNo   int // line number at buf[lineOff]
 	lineOff  int // newlines before this buffer index are counted in lineNo
 
+	// beforeMove, when set, is called before the buffer's data moves or is
+	// replaced, while every slice handed out so far is still intact.
+	beforeMove func()
+
 	d        Delimiters
 	seekISA  bool // outside an interchange: everything up to the next ISA is junk
 	started  bool
@@ -189,6 +193,9 @@ func (r *Reader) lineAt(pos int) int {
 func (r *Reader) fill(keep int) bool {
 	if r.eof || r.err != nil {
 		return false
+	}
+	if r.beforeMove != nil {
+		r.beforeMove()
 	}
 	if keep > 0 {
 		r.lineAt(keep) // count what is about to leave the buffer
