@@ -65,7 +65,7 @@ func (s *Summary) Add(res *Result) {
 // Line is the one-line summary printed on standard error.
 func (s *Summary) Line() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "scrub837: %d claims read, %d accepted, %d rejected", s.Claims, s.Accepted, s.Rejected)
+	fmt.Fprintf(&b, "scrub837: %s read, %d accepted, %d rejected", Plural(s.Claims, "claim"), s.Accepted, s.Rejected)
 	if len(s.ByRule) > 0 {
 		b.WriteString("; findings: ")
 		b.WriteString(s.rules())
@@ -88,6 +88,14 @@ func (s *Summary) rules() string {
 		parts[i] = id + " " + strconv.Itoa(s.ByRule[id])
 	}
 	return strings.Join(parts, ", ")
+}
+
+// Plural writes "1 claim", "2 claims".
+func Plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
 }
 
 // segWriter writes segments with a given set of delimiters.

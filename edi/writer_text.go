@@ -159,7 +159,7 @@ func (p *TextPrinter) Close(s *Summary) error {
 	if s.Claims > 0 || s.Envelope > 0 {
 		b.WriteByte('\n')
 	}
-	fmt.Fprintf(&b, "%d claims read: %s accepted, %s rejected\n", s.Claims,
+	fmt.Fprintf(&b, "%s read: %s accepted, %s rejected\n", Plural(s.Claims, "claim"),
 		p.paint(ansiBold, strconv.Itoa(s.Accepted)), p.paint(ansiBold, strconv.Itoa(s.Rejected)))
 	if len(s.ByRule) > 0 {
 		fmt.Fprintf(&b, "findings by rule: %s\n", s.rules())
