@@ -6,7 +6,7 @@ import "github.com/scrub837/scrub837/edi"
 // of service add up to no more than its MUE (1 for 77002, adjudication
 // indicator 3: a date-of-service edit). The finding points at the line that
 // pushes the sum over, so the 277CA names that line.
-func (k *checker) unitsRule() {
+func (k *checker) unitsRule(addonLines []addonLine) {
 	// A claim has at most a handful of add-on dates: a small array, no map.
 	type sum struct {
 		code  string
@@ -15,10 +15,10 @@ func (k *checker) unitsRule() {
 	}
 	var buf [8]sum
 	sums := buf[:0]
-	for li := range k.claim.Lines {
+	for _, al := range addonLines {
+		li, a := al.idx, al.addon
 		l := &k.claim.Lines[li]
-		a := k.cat.Addons[l.Code]
-		if a == nil || !a.Enabled || l.DOS == 0 || !l.UnitsOK {
+		if l.DOS == 0 || !l.UnitsOK {
 			continue
 		}
 		j := 0
