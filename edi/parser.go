@@ -102,6 +102,13 @@ func (p *Parser) step() {
 	}
 	seg := p.r.Segment()
 	if seg.Kind == KindJunk {
+		// Inside an interchange the reader yields junk only where something
+		// that looks like a new ISA begins, or at the end of input: what is
+		// open ends here, so that items stay in the order of their bytes.
+		why := "text that is not an X12 segment"
+		p.closeTx(seg.SpanOffset, why)
+		p.closeGroup(seg.SpanOffset, why, nil)
+		p.closeInterchange(seg.SpanOffset, why, nil)
 		p.emit(Item{Kind: ItemJunk, Raw: clone(seg.Span), Offset: seg.SpanOffset})
 		return
 	}
