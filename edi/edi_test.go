@@ -390,3 +390,17 @@ func TestLineNumbersAcrossRefills(t *testing.T) {
 	want := bytes.Count(b[:tx.SegOffset(last)], []byte{'\n'}) + 1
 	assert.Equal(t, want, tx.LineOf(last))
 }
+
+func TestSplitElementsN(t *testing.T) {
+	for _, seg := range []string{"CLM*PCN1*245***11:B:1*Y*A*Y*Y", "HL*2*1*22*0", "HL*1**20", "SE", "DTP*472*D8*20260302", "NM1*82*1*A*B****XX*1234567893*", "**"} {
+		all := edi.SplitElements(nil, []byte(seg), '*')
+		for n := 1; n <= len(all)+2; n++ {
+			part := edi.SplitElementsN(nil, []byte(seg), '*', n)
+			assert.LessOrEqual(t, len(part), n, "%s n=%d", seg, n)
+			for k := 0; k < len(part)-1; k++ {
+				assert.Equal(t, string(all[k]), string(part[k]), "%s n=%d element %d", seg, n, k)
+			}
+			assert.Equal(t, seg, string(bytes.Join(part, []byte("*"))), "nothing lost")
+		}
+	}
+}

@@ -256,6 +256,12 @@ func (t *Transaction) Elements(dst [][]byte, i int) [][]byte {
 	return SplitElements(dst[:0], t.Content(i), t.Interchange.Delims.Element)
 }
 
+// upTo splits segment i so that elements 0..last are exact (the rest of the
+// segment stays in one trailing part).
+func (t *Transaction) upTo(dst [][]byte, i, last int) [][]byte {
+	return SplitElementsN(dst[:0], t.Content(i), t.Interchange.Delims.Element, last+2)
+}
+
 // str views b as a string without copying: Raw is immutable once handed over.
 func str(b []byte) string {
 	if len(b) == 0 {
@@ -379,7 +385,7 @@ func (t *Transaction) Build() {
 			if len(t.HLs) == 0 {
 				t.HeaderEnd = i
 			}
-			els = t.Elements(els, i)
+			els = t.upTo(els, i, 4)
 			h := HL{Seg: i, OwnEnd: -1, ID: str(el(els, 1)), Parent: -1, Level: str(el(els, 3)),
 				HasChild: len(els) > 4, NameSeg: -1}
 			t.HLs = append(t.HLs, h)
@@ -446,7 +452,7 @@ func (t *Transaction) Build() {
 			if q != "82" && q != "85" {
 				els = els[:0] // the model keeps only the segment's index
 			} else {
-				els = t.Elements(els, i)
+				els = t.upTo(els, i, 9)
 			}
 			switch {
 			case line != nil:
@@ -490,7 +496,7 @@ func (t *Transaction) Build() {
 			if curHL >= 0 && t.HLs[curHL].OwnEnd < 0 {
 				t.HLs[curHL].OwnEnd = i
 			}
-			els = t.Elements(els, i)
+			els = t.upTo(els, i, 5)
 			t.Claims = append(t.Claims, Claim{Index: len(t.Claims), HL: curHL, Seg: i, End: len(t.Segs),
 				ID: str(el(els, 1)), D9Seg: -1, NTE: -1, NoteAt: -1})
 			claim = &t.Claims[len(t.Claims)-1]
@@ -548,7 +554,7 @@ func (t *Transaction) Build() {
 			t.readSV1(i, line, &els, problem)
 		case SegDTP:
 			if line != nil && line.DTP < 0 && t.first(i) == "472" {
-				els = t.Elements(els, i)
+				els = t.upTo(els, i, 3)
 				{
 					line.DTP = i
 					v := el(els, 3)
@@ -571,7 +577,7 @@ func (t *Transaction) Build() {
 			if q != "6R" && q != "D9" {
 				continue
 			}
-			els = t.Elements(els, i)
+			els = t.upTo(els, i, 2)
 			switch {
 			case line != nil && str(el(els, 1)) == "6R":
 				line.Ref6R = str(el(els, 2))
@@ -665,7 +671,7 @@ var procedureQualifiers = map[string]bool{"HC": true, "ER": true, "IV": true, "W
 func (t *Transaction) readSV1(i int, line *Line, els *[][]byte, problem func(Problem)) {
 	d := t.Interchange.Delims
 	line.SV1 = i
-	*els = t.Elements(*els, i)
+	*els = t.upTo(*els, i, 5)
 	e := *els
 	sv101 := el(e, 1)
 	bad := func(msg string, comp int, value string) {

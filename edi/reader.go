@@ -107,6 +107,23 @@ func SplitElements(dst [][]byte, b []byte, sep byte) [][]byte {
 	return append(dst, b[start:])
 }
 
+// SplitElementsN is SplitElements stopping at n parts: the first n-1
+// elements, then the rest of b unsplit. Element i < n-1 is exact; the model
+// reads a few leading elements of long segments and skips splitting the tail.
+func SplitElementsN(dst [][]byte, b []byte, sep byte, n int) [][]byte {
+	start := 0
+	for i, c := range b {
+		if c == sep {
+			if len(dst) == n-1 {
+				break
+			}
+			dst = append(dst, b[start:i:i])
+			start = i + 1
+		}
+	}
+	return append(dst, b[start:])
+}
+
 // Component returns the j-th (1-based) component of a composite element.
 func Component(el []byte, sep byte, j int) []byte {
 	for k := 1; ; k++ {
