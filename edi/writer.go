@@ -90,6 +90,11 @@ func (s *Summary) rules() string {
 	return strings.Join(parts, ", ")
 }
 
+// char is a delimiter as a one-byte string. string(c) on a byte would
+// encode it as a rune: two bytes for a delimiter of 0x80 or more, which
+// breaks the fixed-width ISA (found by FuzzScrub).
+func char(c byte) string { return string([]byte{c}) }
+
 // Plural writes "1 claim", "2 claims".
 func Plural(n int, word string) string {
 	if n == 1 {
@@ -150,7 +155,7 @@ func (w *segWriter) comp(parts ...string) string {
 	for len(parts) > 1 && parts[len(parts)-1] == "" {
 		parts = parts[:len(parts)-1]
 	}
-	return strings.Join(parts, string(w.d.Component))
+	return strings.Join(parts, char(w.d.Component))
 }
 
 // clean makes a value safe to write as one element: delimiters of the

@@ -85,7 +85,7 @@ func (e *ackEnvelope) open(tx *Transaction) error {
 		now := e.opt.Now
 		w := e.sw()
 		w.isa("ISA", "00", padRight("", 10), "00", padRight("", 10), padRight(sq, 2), padRight(sid, 15), padRight(rq, 2), padRight(rid, 15),
-			now.Format("060102"), now.Format("1504"), string(e.d.Repetition), "00501", e.ctl, "0", or(ic.Usage, "P"), string(e.d.Component))
+			now.Format("060102"), now.Format("1504"), char(e.d.Repetition), "00501", e.ctl, "0", or(ic.Usage, "P"), char(e.d.Component))
 		if err := writeAll(e.w, w.b.Bytes()); err != nil {
 			return err
 		}

@@ -80,7 +80,7 @@ func notes(res *Result) map[int][]string {
 		if at == nil {
 			at = map[int][]string{}
 		}
-		at[i] = append(at[i], "NTE"+string(d.Element)+"ADD"+string(d.Element)+text)
+		at[i] = append(at[i], "NTE"+char(d.Element)+"ADD"+char(d.Element)+text)
 	}
 	for ci := range res.Claims {
 		cr := &res.Claims[ci]

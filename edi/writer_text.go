@@ -44,7 +44,7 @@ func quoteSegment(content []byte, d Delimiters, elem, comp int) (string, int) {
 		id = content[:i]
 	}
 	if phiSegments[string(id)] {
-		return string(id) + string(d.Element) + "… (not shown: may hold protected health information)", 0
+		return string(id) + char(d.Element) + "… (not shown: may hold protected health information)", 0
 	}
 	col := 0
 	if elem > 0 {
@@ -72,7 +72,7 @@ func quoteSegment(content []byte, d Delimiters, elem, comp int) (string, int) {
 		}
 		col = utf8.RuneCount(content[:pos])
 	}
-	return string(content) + string(d.Segment), col
+	return string(content) + char(d.Segment), col
 }
 
 // Render formats the findings of one transaction.

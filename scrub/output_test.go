@@ -225,7 +225,7 @@ func assertAnnotatedIsInputPlusNotes(t *testing.T, input, annotated []byte) {
 			case bytes.Equal(sa, sb):
 				i++
 				j++
-			case b.Segs[j].ID == edi.SegNTE && bytes.HasPrefix(sb, []byte("NTE"+string(b.Interchange.Delims.Element)+"ADD")):
+			case b.Segs[j].ID == edi.SegNTE && bytes.HasPrefix(sb, []byte("NTE"+string([]byte{b.Interchange.Delims.Element})+"ADD")):
 				require.LessOrEqual(t, len(sb)-8, 80, "NTE02 at most 80 characters")
 				j++
 			case a.Segs[i].ID == edi.SegSE && b.Segs[j].ID == edi.SegSE:

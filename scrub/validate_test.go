@@ -39,7 +39,7 @@ func (s ackSeg) el(i int) string {
 	}
 	return ""
 }
-func (s ackSeg) comps(i int) []string { return strings.Split(s.el(i), string(s.comp)) }
+func (s ackSeg) comps(i int) []string { return strings.Split(s.el(i), string([]byte{s.comp})) }
 
 func ackSegments(t ackT, b []byte) []ackSeg {
 	var out []ackSeg
@@ -142,7 +142,7 @@ func checkSTC(t ackT, s ackSeg, level string) {
 		assert.Empty(t, s.el(i), "STC05-09 unused")
 	}
 	if v := s.el(10); v != "" {
-		c10 := strings.Split(v, string(s.comp))
+		c10 := strings.Split(v, string([]byte{s.comp}))
 		assert.Regexp(t, `^A[1-8]$`, c10[0])
 		assert.Regexp(t, reNum, c10[1])
 	}
