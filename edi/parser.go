@@ -28,7 +28,6 @@ type Parser struct {
 	icSeq int
 	err   error
 	done  bool
-	els   [][]byte
 	// run is the open transaction's bytes not yet copied into its Raw: a
 	// window on the reader's buffer that grows while segments follow one
 	// another there. Copying it in one go instead of segment by segment

@@ -75,7 +75,7 @@ func (s *Segment) ID() []byte {
 
 // Elements splits the segment once and returns its elements, ID first.
 func (s *Segment) Elements() [][]byte {
-	if s.els == nil || len(s.els) == 0 {
+	if len(s.els) == 0 {
 		s.els = SplitElements(s.els[:0], s.Raw, s.d.Element)
 	}
 	return s.els

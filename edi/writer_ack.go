@@ -29,8 +29,6 @@ type ackEnvelope struct {
 	opt              AckOptions
 	funcID           string // GS01
 	version          string // GS08
-	ic               *Interchange
-	grp              *Group
 	icOpen           bool
 	grpOpen          bool
 	groups           int
