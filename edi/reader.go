@@ -170,6 +170,7 @@ type Reader struct {
 	beforeMove func()
 
 	d        Delimiters
+	seenISA  bool // an interchange was read: what follows is never "not X12"
 	seekISA  bool // outside an interchange: everything up to the next ISA is junk
 	started  bool
 	seg      Segment
@@ -293,7 +294,8 @@ func (r *Reader) checkEncoding() error {
 func (r *Reader) nextJunk() bool {
 	start := r.pos
 	from := 0 // search offset relative to start
-	firstInterchange := r.d.Segment == 0
+	// Not r.d.Segment == 0: NUL is a legal (if odd) terminator (FuzzScrub).
+	firstInterchange := !r.seenISA
 	var lastErr error
 	for {
 		i := bytes.Index(r.buf[start+from:r.end], []byte("ISA"))
@@ -326,7 +328,7 @@ func (r *Reader) nextJunk() bool {
 						return true
 					}
 					r.d = d
-					r.seekISA = false
+					r.seekISA, r.seenISA = false, true
 					r.emit(start, i, i+n-1, i+n, true)
 					r.seg.NewISA = true
 					return true
