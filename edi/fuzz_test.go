@@ -2,22 +2,16 @@ package edi_test
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/scrub837/scrub837/edi"
+	"github.com/scrub837/scrub837/fixtures/build"
 )
 
 // seedCorpus adds every fixture (and a few hand-made oddities) to f.
 func seedCorpus(f *testing.F) {
-	for _, g := range []string{"../fixtures/*.x12", "../fixtures/samples/*.x12", "../fixtures/reader/*.x12", "../fixtures/hostile/*.x12"} {
-		files, _ := filepath.Glob(g)
-		for _, p := range files {
-			if b, err := os.ReadFile(p); err == nil && len(b) < 64<<10 {
-				f.Add(b)
-			}
-		}
+	for _, b := range build.SeedCorpus(64<<10, "../fixtures/*.x12", "../fixtures/samples/*.x12", "../fixtures/reader/*.x12", "../fixtures/hostile/*.x12") {
+		f.Add(b)
 	}
 	f.Add([]byte(""))
 	f.Add([]byte("ISA"))

@@ -117,14 +117,19 @@ func (e *ackEnvelope) groupControl(g *Group) string {
 
 func (e *ackEnvelope) sw() *segWriter { return &segWriter{b: &bytes.Buffer{}, d: e.d, nl: e.nl} }
 
+// trailer writes GE or IEA: the count of what it closes and the control number.
+func (e *ackEnvelope) trailer(id string, count int, control string) error {
+	w := e.sw()
+	w.seg(id, strconv.Itoa(count), control)
+	return writeAll(e.w, w.b.Bytes())
+}
+
 func (e *ackEnvelope) closeGroup() error {
 	if !e.grpOpen {
 		return nil
 	}
 	e.grpOpen = false
-	w := e.sw()
-	w.seg("GE", strconv.Itoa(e.txs), e.lastGroupControl)
-	return writeAll(e.w, w.b.Bytes())
+	return e.trailer("GE", e.txs, e.lastGroupControl)
 }
 
 func (e *ackEnvelope) closeInterchange() error {
@@ -135,9 +140,7 @@ func (e *ackEnvelope) closeInterchange() error {
 		return nil
 	}
 	e.icOpen = false
-	w := e.sw()
-	w.seg("IEA", strconv.Itoa(e.groups), e.ctl)
-	return writeAll(e.w, w.b.Bytes())
+	return e.trailer("IEA", e.groups, e.ctl)
 }
 
 func or(s, def string) string {

@@ -2,11 +2,10 @@ package scrub_test
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/scrub837/scrub837/edi"
+	"github.com/scrub837/scrub837/fixtures/build"
 	"github.com/scrub837/scrub837/rules"
 	"github.com/scrub837/scrub837/scrub"
 )
@@ -16,13 +15,8 @@ import (
 // output is the input plus notes; the 277CA and 999 re-read without
 // structural errors.
 func FuzzScrub(f *testing.F) {
-	for _, g := range []string{"../fixtures/*.x12", "../fixtures/situations/*.x12", "../fixtures/reader/*.x12", "../fixtures/hostile/*.x12"} {
-		files, _ := filepath.Glob(g)
-		for _, p := range files {
-			if b, err := os.ReadFile(p); err == nil && len(b) < 32<<10 {
-				f.Add(b)
-			}
-		}
+	for _, b := range build.SeedCorpus(32<<10, "../fixtures/*.x12", "../fixtures/situations/*.x12", "../fixtures/reader/*.x12", "../fixtures/hostile/*.x12") {
+		f.Add(b)
 	}
 	cat := rules.Default()
 	f.Fuzz(func(t *testing.T, in []byte) {
