@@ -47,9 +47,25 @@ type sameDOS struct {
 
 var distinctModifiers = map[string]bool{"59": true, "XE": true, "XS": true, "XP": true, "XU": true}
 
+// Checker runs the catalog over one claim after another. Its scratch space
+// (a few hundred bytes) is reused, not allocated per claim: the engine keeps
+// one per transaction. A Checker is not safe for concurrent use.
+type Checker struct{ k checker }
+
+// NewChecker returns a Checker over the catalog.
+func (c *Catalog) NewChecker() *Checker { return &Checker{k: checker{cat: c}} }
+
 // Check runs every rule on claim ci of tx and appends the findings to out.
 func (c *Catalog) Check(tx *edi.Transaction, ci int, out []edi.Finding) []edi.Finding {
-	k := checker{cat: c, tx: tx, claim: &tx.Claims[ci], out: out}
+	return c.NewChecker().Check(tx, ci, out)
+}
+
+// Check runs every rule on claim ci of tx and appends the findings to out.
+func (ch *Checker) Check(tx *edi.Transaction, ci int, out []edi.Finding) []edi.Finding {
+	k := &ch.k
+	c := k.cat
+	k.tx, k.claim, k.out = tx, &tx.Claims[ci], out
+	defer func() { k.tx, k.claim, k.out = nil, nil, nil }()
 	k.claimRules()
 	addonLines := k.addonBuf[:0]
 	for li := range k.claim.Lines {

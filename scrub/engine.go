@@ -21,32 +21,43 @@ type Engine struct {
 func New(c *rules.Catalog) *Engine { return &Engine{Catalog: c} }
 
 // Scrub builds the transaction's model and returns a verdict per claim.
+// Every claim's findings share one backing array, and one Checker serves the
+// whole transaction: a few allocations per transaction, not per claim.
 func (e *Engine) Scrub(tx *edi.Transaction) *edi.Result {
 	tx.Build()
 	res := &edi.Result{Tx: tx, Claims: make([]edi.ClaimResult, len(tx.Claims))}
 	x12 := e.Catalog.Rule("X12")
+	k := e.Catalog.NewChecker()
+	var all []edi.Finding
+	ends := make([]int, len(tx.Claims)) // claim ci's findings end at all[ends[ci]]
 	for ci := range tx.Claims {
 		c := &tx.Claims[ci]
-		var out []edi.Finding
+		start := len(all)
 		// Envelope faults reject every claim of the transaction (A3:21).
 		for _, p := range tx.Problems {
-			out = append(out, problemFinding(p, -1, x12))
+			all = append(all, problemFinding(p, -1, x12))
 		}
 		for _, p := range c.Problems {
-			out = append(out, problemFinding(p, lineOf(c, p.Seg), x12))
+			all = append(all, problemFinding(p, lineOf(c, p.Seg), x12))
 		}
-		out = e.Catalog.Check(tx, ci, out)
+		all = k.Check(tx, ci, all)
 		if e.IG {
-			out = append(out, e.igCheck(tx, ci)...)
+			all = append(all, e.igCheck(tx, ci)...)
 		}
-		r := edi.ClaimResult{Findings: out}
-		for i := range out {
-			if out[i].Severity == edi.SeverityError {
-				r.Rejected = true
+		for i := start; i < len(all); i++ {
+			if all[i].Severity == edi.SeverityError {
+				res.Claims[ci].Rejected = true
 				break
 			}
 		}
-		res.Claims[ci] = r
+		ends[ci] = len(all)
+	}
+	start := 0
+	for ci, end := range ends {
+		if end > start {
+			res.Claims[ci].Findings = all[start:end:end]
+		}
+		start = end
 	}
 	return res
 }
