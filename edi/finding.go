@@ -57,19 +57,29 @@ type ClaimResult struct {
 type Result struct {
 	Tx     *Transaction
 	Claims []ClaimResult
+	counts *counts // cached by Counts: the model may be released after rendering
 }
 
-// Counts returns accepted and rejected claims and their charge totals.
+type counts struct {
+	acc, rej       int
+	accAmt, rejAmt Decimal
+}
+
+// Counts returns accepted and rejected claims and their charge totals. The
+// first call reads the model; later calls, the figures it cached.
 func (r *Result) Counts() (acc, rej int, accAmt, rejAmt Decimal) {
-	for i := range r.Claims {
-		c := &r.Tx.Claims[i]
-		if r.Claims[i].Rejected {
-			rej++
-			rejAmt += c.Charge
-		} else {
-			acc++
-			accAmt += c.Charge
+	if r.counts == nil {
+		c := &counts{}
+		for i := range r.Claims {
+			if r.Claims[i].Rejected {
+				c.rej++
+				c.rejAmt += r.Tx.Claims[i].Charge
+			} else {
+				c.acc++
+				c.accAmt += r.Tx.Claims[i].Charge
+			}
 		}
+		r.counts = c
 	}
-	return
+	return r.counts.acc, r.counts.rej, r.counts.accAmt, r.counts.rejAmt
 }

@@ -331,6 +331,10 @@ func (t *Transaction) Build() {
 			nLX++
 		}
 	}
+	if t.HLs == nil && t.Claims == nil && t.lines == nil {
+		m := getModel()
+		t.HLs, t.Claims, t.lines = m.hls, m.claims, m.lines
+	}
 	t.HLs = grow(t.HLs[:0], nHL)
 	t.Claims = grow(t.Claims[:0], nCLM)
 	t.lines = grow(t.lines[:0], nLX)

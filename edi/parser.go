@@ -278,7 +278,7 @@ func (p *Parser) openTx(seg *Segment) {
 	e := seg.Elements()
 	buf := getBuffers()
 	tx := &Transaction{Interchange: p.ic, Group: p.grp, Index: p.grp.Transactions, Offset: seg.SpanOffset,
-		Raw: buf.raw, Segs: buf.segs, HLs: buf.hls, Claims: buf.claims, lines: buf.lines}
+		Raw: buf.raw, Segs: buf.segs}
 	p.grp.Transactions++
 	p.tx = tx
 	tx.Line = seg.Line()

@@ -2,24 +2,37 @@ package edi
 
 import "sync"
 
-// txBuffers are the large arrays of one transaction. They are recycled once
-// a transaction has been written: a clearinghouse batch is thousands of
-// transactions of the same size, and reusing their arrays removes most of
-// the allocation, zeroing and garbage collection of a run (measured in
-// fixtures/bench: see the README's performance section).
+// Recycling. A clearinghouse batch is thousands of transactions of the same
+// size, and reusing their large arrays removes most of the allocation,
+// zeroing and garbage collection of a run (measured in fixtures/bench: see
+// the README's performance section). The arrays come in two sets with two
+// lifetimes:
+//   - the bytes and segment index (raw, segs) live until every printer has
+//     written the transaction: Release;
+//   - the 837P model (HLs, claims, lines) lives only while the transaction
+//     is scrubbed and rendered: ReleaseModel, called by the pipeline right
+//     after rendering, so that transactions queued for the writer hold no
+//     model and memory stays within SPEC.md's 64 MB with every core busy.
+//
+// Free lists are small channels rather than sync.Pools: a pool is emptied
+// at every garbage collection, and regrowing a 5,000-claim transaction's
+// arrays cost more than keeping a few of them (measured with
+// fixtures/bench -memprofile).
 type txBuffers struct {
-	raw    []byte
-	segs   []Seg
+	raw  []byte
+	segs []Seg
+}
+
+type modelBuffers struct {
 	hls    []HL
 	claims []Claim
 	lines  []Line
 }
 
-// freeBuffers is a small free list rather than a sync.Pool: a pool is
-// emptied at every garbage collection, and regrowing a 5,000-claim
-// transaction's arrays cost more than keeping four of them (measured with
-// fixtures/bench -memprofile).
-var freeBuffers = make(chan *txBuffers, 4)
+var (
+	freeBuffers = make(chan *txBuffers, 4)
+	freeModels  = make(chan *modelBuffers, 4)
+)
 
 func getBuffers() *txBuffers {
 	select {
@@ -27,6 +40,15 @@ func getBuffers() *txBuffers {
 		return b
 	default:
 		return &txBuffers{raw: make([]byte, 0, 64<<10), segs: make([]Seg, 0, 1024)}
+	}
+}
+
+func getModel() *modelBuffers {
+	select {
+	case b := <-freeModels:
+		return b
+	default:
+		return &modelBuffers{}
 	}
 }
 
@@ -53,12 +75,29 @@ var renderPool sync.Pool
 // pipeline does, after every printer has written it); the transaction is
 // empty afterwards.
 func (t *Transaction) Release() {
+	t.ReleaseModel()
 	if t.Raw == nil {
 		return
 	}
 	select {
-	case freeBuffers <- &txBuffers{raw: t.Raw[:0], segs: t.Segs[:0], hls: t.HLs[:0], claims: t.Claims[:0], lines: t.lines[:0]}:
+	case freeBuffers <- &txBuffers{raw: t.Raw[:0], segs: t.Segs[:0]}:
 	default: // enough kept already
 	}
 	*t = Transaction{}
+}
+
+// ReleaseModel hands the 837P model's arrays (HLs, Claims, every Line) back
+// for reuse, keeping the transaction's bytes, segments and envelope facts.
+// Call it once the model is no longer read: after every printer has
+// rendered the transaction and its Result has been counted (Result.Counts
+// caches its figures for this reason).
+func (t *Transaction) ReleaseModel() {
+	if t.HLs == nil && t.Claims == nil && t.lines == nil {
+		return
+	}
+	select {
+	case freeModels <- &modelBuffers{hls: t.HLs[:0], claims: t.Claims[:0], lines: t.lines[:0]}:
+	default:
+	}
+	t.HLs, t.Claims, t.lines = nil, nil, nil
 }

@@ -41,6 +41,13 @@ func (o *Options) process(s *slot) {
 	for i, p := range o.Printers {
 		s.out[i] = p.Render(edi.RenderBuffer(), s.res)
 	}
+	if o.Recycle {
+		// Rendered: the model is read no more. Counted first (the summary
+		// adds it later), then handed back, so that transactions waiting
+		// for the writer hold only their bytes and rendered output.
+		s.res.Counts()
+		s.it.Tx.ReleaseModel()
+	}
 }
 
 func (o *Options) write(s *slot, sum *edi.Summary) error {
@@ -106,9 +113,12 @@ func Run(name string, r io.Reader, o Options, sum *edi.Summary) error {
 		return p.Err()
 	}
 
-	// In flight at most: one transaction per worker, one being parsed and one
-	// being written: memory stays a few transactions, whatever the file.
-	order := make(chan *slot)
+	// The order queue holds one slot per worker: the producer parses the next
+	// transaction while every worker scrubs one and the writer writes the
+	// oldest. In flight at most: jobs+2 transactions, whatever the file.
+	// (An unbuffered queue kept only one worker busy: the producer waited for
+	// the writer before it could hand the next transaction to a worker.)
+	order := make(chan *slot, o.Jobs-1)
 	work := make(chan *slot)
 	var wg sync.WaitGroup
 	for j := 0; j < o.Jobs; j++ {
@@ -139,6 +149,9 @@ func Run(name string, r io.Reader, o Options, sum *edi.Summary) error {
 		}
 		s := &slot{it: it, done: make(chan struct{})}
 		report(&s.it)
+		// Queued for the writer first, then handed to a worker: the writer
+		// waits on slots in queue order, and each has reached a worker
+		// before any later one, so nothing waits on a slot no worker has.
 		order <- s
 		if it.Tx != nil {
 			work <- s
