@@ -83,7 +83,15 @@ func ourClaims(t *testing.T, b []byte) []string {
 			s := c.ID + " " + c.ChargeRaw
 			for _, l := range c.Lines {
 				parts := append([]string{l.Qualifier, l.Code}, l.Modifiers()...)
-				s += " | " + strings.Join(parts, comp) + " " + l.ChargeRaw + " " + l.UnitsRaw
+				e := append(tx.Elements(nil, l.SV1), nil, nil, nil, nil) // SV102 and SV104 always exist
+				charge, units := string(e[2]), string(e[4])
+				if d, ok := edi.ParseDecimal(e[2]); ok != l.ChargeOK || d != l.Charge {
+					t.Errorf("claim %s line %s: Charge %s, SV102 %q", c.ID, l.LX, l.Charge, charge)
+				}
+				if d, ok := edi.ParseDecimal(e[4]); ok != l.UnitsOK || d != l.Units {
+					t.Errorf("claim %s line %s: Units %s, SV104 %q", c.ID, l.LX, l.Units, units)
+				}
+				s += " | " + strings.Join(parts, comp) + " " + charge + " " + units
 			}
 			out = append(out, s)
 		}

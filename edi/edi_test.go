@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -392,8 +393,10 @@ func TestLineNumbersAcrossRefills(t *testing.T) {
 }
 
 func TestSplitElementsN(t *testing.T) {
-	for _, seg := range []string{"CLM*PCN1*245***11:B:1*Y*A*Y*Y", "HL*2*1*22*0", "HL*1**20", "SE", "DTP*472*D8*20260302", "NM1*82*1*A*B****XX*1234567893*", "**"} {
+	for _, seg := range []string{"CLM*PCN1*245***11:B:1*Y*A*Y*Y", "HL*2*1*22*0", "HL*1**20", "SE", "DTP*472*D8*20260302", "NM1*82*1*A*B****XX*1234567893*", "**",
+		"", "*", "********", "*********", "12345678*", "1234567*", "SV1*HC:77002:26*95*UN*1***1", "\x80*\xff\x00*\x7f\x81*+\x2b\x2a*"} {
 		all := edi.SplitElements(nil, []byte(seg), '*')
+		assert.Equal(t, strings.Split(seg, "*"), strs(all), "SplitElements %q", seg)
 		for n := 1; n <= len(all)+2; n++ {
 			part := edi.SplitElementsN(nil, []byte(seg), '*', n)
 			assert.LessOrEqual(t, len(part), n, "%s n=%d", seg, n)
@@ -401,6 +404,48 @@ func TestSplitElementsN(t *testing.T) {
 				assert.Equal(t, string(all[k]), string(part[k]), "%s n=%d element %d", seg, n, k)
 			}
 			assert.Equal(t, seg, string(bytes.Join(part, []byte("*"))), "nothing lost")
+		}
+	}
+}
+
+func strs(b [][]byte) []string {
+	out := make([]string, len(b))
+	for i := range b {
+		out[i] = string(b[i])
+	}
+	return out
+}
+
+// TestSplitElementsWords checks the eight-bytes-at-a-time splitter against
+// strings.Split on every separator byte and on random bytes, which put
+// separators at every position of a word and next to every other byte.
+func TestSplitElementsWords(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	for round := 0; round < 20000; round++ {
+		b := make([]byte, rng.Intn(40))
+		sep := byte(rng.Intn(256))
+		for i := range b {
+			switch rng.Intn(4) {
+			case 0:
+				b[i] = sep
+			case 1:
+				b[i] = sep ^ byte(1<<rng.Intn(8)) // one bit away from the separator
+			default:
+				b[i] = byte(rng.Intn(256))
+			}
+		}
+		want := strings.Split(string(b), string([]byte{sep}))
+		require.Equal(t, want, strs(edi.SplitElements(nil, b, sep)), "%q sep %q", b, sep)
+		n := 1 + rng.Intn(len(want)+1)
+		got := edi.SplitElementsN([][]byte{[]byte("kept")}, b, sep, n)
+		require.Equal(t, "kept", string(got[0]), "dst is appended to")
+		got = got[1:]
+		require.LessOrEqual(t, len(got), n)
+		if len(want) <= n {
+			require.Equal(t, want, strs(got))
+		} else {
+			require.Equal(t, want[:n-1], strs(got[:n-1]))
+			require.Equal(t, strings.Join(want[n-1:], string([]byte{sep})), string(got[n-1]))
 		}
 	}
 }

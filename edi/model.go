@@ -167,7 +167,9 @@ type Claim struct {
 	Problems     []Problem // structural problems that reject this claim
 }
 
-// Line is one 2400 service line.
+// Line is one 2400 service line. It is read for every line of a batch
+// (tens of thousands per transaction), so it keeps only what rules and
+// writers use; SV102 and SV104 as written are in the SV1 segment.
 type Line struct {
 	Index        int
 	Seg, End     int    // segments [Seg, End): LX through the line's last segment
@@ -176,22 +178,19 @@ type Line struct {
 	Qualifier    string // SV101-1
 	Code         string // SV101-2
 	Mods         [4]string
-	NMods        int
-	ChargeRaw    string
-	Charge       Decimal
-	ChargeOK     bool
-	UnitBasis    string // SV103
-	UnitsRaw     string // SV104
-	Units        Decimal
-	UnitsOK      bool
-	POS          string // SV105
-	DTP          int    // DTP*472 segment index, -1
-	DOS          int    // date of service as yyyymmdd, 0 when missing or invalid
-	DOSEnd       int    // RD8 end date, else DOS
+	Charge       Decimal // SV102
+	Units        Decimal // SV104
+	POS          string  // SV105
+	DTP          int     // DTP*472 segment index, -1
+	DOS          int     // date of service as yyyymmdd, 0 when missing or invalid
+	DOSEnd       int     // RD8 end date, else DOS
 	Ref6R        string
 	RenderingNPI string // 2420A
 	NTE          int    // line NTE segment index, -1
 	NoteAt       int    // where a 2400 NTE may be inserted (before this segment)
+	NMods        uint8
+	ChargeOK     bool
+	UnitsOK      bool
 }
 
 // Modifiers returns the line's SV101-3..6 modifiers that are present.
@@ -410,7 +409,7 @@ func (t *Transaction) Build() {
 				hlByID[h.ID] = curHL
 			}
 			parentID := str(el(els, 2))
-			want, known := hlParentLevel[h.Level]
+			want, loop, known := hlLevel(h.Level)
 			switch {
 			case !known:
 				problem(Problem{Rule: "X12-HL-LEVEL", Seg: i, Elem: 3, SegCode: "8", ElemCode: "7", ElemRef: "735", Loop: "2000",
@@ -428,7 +427,6 @@ func (t *Transaction) Build() {
 				if ok && p != curHL {
 					t.HLs[curHL].Parent = p
 				}
-				loop := hlLoop[h.Level]
 				switch {
 				case parentID == "":
 					problem(Problem{Rule: "X12-HL-PARENT", Seg: i, Elem: 2, SegCode: "8", ElemCode: "1", ElemRef: "734", Loop: loop,
@@ -557,21 +555,22 @@ func (t *Transaction) Build() {
 			}
 			t.readSV1(i, line, &els, problem)
 		case SegDTP:
-			if line != nil && line.DTP < 0 && t.first(i) == "472" {
-				els = t.upTo(els, i, 3)
-				{
-					line.DTP = i
-					v := el(els, 3)
-					switch str(el(els, 2)) {
-					case "D8":
-						line.DOS = ParseDate(v)
-						line.DOSEnd = line.DOS
-					case "RD8":
-						if len(v) == 17 && v[8] == '-' {
-							line.DOS, line.DOSEnd = ParseDate(v[:8]), ParseDate(v[9:])
-							if line.DOSEnd < line.DOS {
-								line.DOS = 0
-							}
+			if line == nil || line.DTP >= 0 {
+				continue
+			}
+			// One pass: a line's DTP is nearly always the 472.
+			if els = t.upTo(els, i, 3); str(el(els, 1)) == "472" {
+				line.DTP = i
+				v := el(els, 3)
+				switch str(el(els, 2)) {
+				case "D8":
+					line.DOS = ParseDate(v)
+					line.DOSEnd = line.DOS
+				case "RD8":
+					if len(v) == 17 && v[8] == '-' {
+						line.DOS, line.DOSEnd = ParseDate(v[:8]), ParseDate(v[9:])
+						if line.DOSEnd < line.DOS {
+							line.DOS = 0
 						}
 					}
 				}
@@ -665,12 +664,27 @@ func atoi(s string) int {
 // isInt reports whether s is the decimal form of n (no sign, no leading zero).
 func isInt(s string, n int) bool { return atoi(s) == n && (len(s) == 1 || s[0] != '0') }
 
-// hlParentLevel is the level each 837P HL level must hang from.
-var hlParentLevel = map[string]string{"20": "", "22": "20", "23": "22"}
+// hlLevel returns the level an 837P HL level must hang from, and its loop.
+// (Switches, not maps: they run for every HL and every SV1 of a batch.)
+func hlLevel(level string) (parent, loop string, ok bool) {
+	switch level {
+	case "20":
+		return "", "2000A", true
+	case "22":
+		return "20", "2000B", true
+	case "23":
+		return "22", "2000C", true
+	}
+	return "", "", false
+}
 
-var hlLoop = map[string]string{"20": "2000A", "22": "2000B", "23": "2000C"}
-
-var procedureQualifiers = map[string]bool{"HC": true, "ER": true, "IV": true, "WK": true}
+func procedureQualifier(q string) bool {
+	switch q {
+	case "HC", "ER", "IV", "WK":
+		return true
+	}
+	return false
+}
 
 func (t *Transaction) readSV1(i int, line *Line, els *[][]byte, problem func(Problem)) {
 	d := t.Interchange.Delims
@@ -699,7 +713,7 @@ func (t *Transaction) readSV1(i int, line *Line, els *[][]byte, problem func(Pro
 		bad("SV101 (procedure composite) is empty", 0, "")
 	case n > 7:
 		bad("SV101 has more than 7 components: qualifier, code, four modifiers and a description at most", 0, "")
-	case !procedureQualifiers[line.Qualifier]:
+	case !procedureQualifier(line.Qualifier):
 		bad("SV101-1 is "+quote(line.Qualifier)+": expected HC (HCPCS/CPT)", 1, line.Qualifier)
 	case len(line.Code) != 5 || !alnumString(line.Code):
 		bad("SV101-2 procedure code "+quote(line.Code)+" is not 5 letters or digits", 2, line.Code)
@@ -710,9 +724,8 @@ func (t *Transaction) readSV1(i int, line *Line, els *[][]byte, problem func(Pro
 			line.NMods++
 		}
 	}
-	line.ChargeRaw, line.Charge, line.ChargeOK = number(e, 2, i, "782", "2400", "SV102 (line charge)", problem)
-	line.UnitBasis = str(el(e, 3))
-	line.UnitsRaw, line.Units, line.UnitsOK = number(e, 4, i, "380", "2400", "SV104 (units)", problem)
+	_, line.Charge, line.ChargeOK = number(e, 2, i, "782", "2400", "SV102 (line charge)", problem)
+	_, line.Units, line.UnitsOK = number(e, 4, i, "380", "2400", "SV104 (units)", problem)
 	line.POS = str(el(e, 5))
 }
 
