@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/scrub837/scrub837/edi"
+	"github.com/scrub837/scrub837/fixtures/build"
 	"github.com/scrub837/scrub837/rules"
 	"github.com/scrub837/scrub837/scrub"
 )
@@ -35,6 +36,10 @@ var formats = []string{"text", "json", "277ca", "999", "annotated", "clean", "re
 func outputs(t testing.TB, path string, jobs int) (map[string][]byte, edi.Summary) {
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
+	return outputsOf(t, strings.TrimPrefix(path, "../"), b, jobs)
+}
+
+func outputsOf(t testing.TB, name string, b []byte, jobs int) (map[string][]byte, edi.Summary) {
 	bufs := map[string]*bytes.Buffer{}
 	for _, f := range formats {
 		bufs[f] = &bytes.Buffer{}
@@ -50,7 +55,6 @@ func outputs(t testing.TB, path string, jobs int) (map[string][]byte, edi.Summar
 		&edi.SplitPrinter{W: bufs["rejected"], Rejected: true},
 	}
 	var sum edi.Summary
-	name := strings.TrimPrefix(path, "../")
 	require.NoError(t, scrub.Run(name, bytes.NewReader(b), scrub.Options{Engine: scrub.New(rules.Default()), Printers: printers, Jobs: jobs, Recycle: true}, &sum))
 	for _, p := range printers {
 		require.NoError(t, p.Close(&sum))
@@ -88,6 +92,23 @@ func TestParallelOutputIsIdentical(t *testing.T) {
 		for _, f := range formats {
 			assert.Equal(t, string(seq[f]), string(par[f]), "%s %s", in, f)
 		}
+	}
+}
+
+// Many transactions through every printer: with several jobs, model arrays
+// are handed back after rendering and reused by later transactions while
+// earlier ones still wait for the writer; nothing may leak between them.
+func TestParallelManyTransactions(t *testing.T) {
+	in := build.Batch(build.BatchOptions{Seed: 11, Claims: 3000, PerTx: 97})
+	seq, seqSum := outputsOf(t, "batch", in, 1)
+	require.Equal(t, 3000, seqSum.Claims)
+	for _, jobs := range []int{2, 3, 8} {
+		par, parSum := outputsOf(t, "batch", in, jobs)
+		for _, f := range formats {
+			assert.Equal(t, string(seq[f]), string(par[f]), "jobs=%d %s", jobs, f)
+		}
+		parSum.Elapsed, seqSum.Elapsed = 0, 0
+		assert.Equal(t, seqSum, parSum, "jobs=%d summary", jobs)
 	}
 }
 
