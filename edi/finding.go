@@ -55,9 +55,10 @@ type ClaimResult struct {
 
 // Result is one scrubbed transaction: its claims' verdicts in claim order.
 type Result struct {
-	Tx     *Transaction
-	Claims []ClaimResult
-	counts *counts // cached by Counts: the model may be released after rendering
+	Tx      *Transaction
+	Claims  []ClaimResult
+	counts  counts // cached by Counts: the model may be released after rendering
+	counted bool
 }
 
 type counts struct {
@@ -68,8 +69,9 @@ type counts struct {
 // Counts returns accepted and rejected claims and their charge totals. The
 // first call reads the model; later calls, the figures it cached.
 func (r *Result) Counts() (acc, rej int, accAmt, rejAmt Decimal) {
-	if r.counts == nil {
-		c := &counts{}
+	c := &r.counts
+	if !r.counted {
+		r.counted = true
 		for i := range r.Claims {
 			if r.Claims[i].Rejected {
 				c.rej++
@@ -79,7 +81,6 @@ func (r *Result) Counts() (acc, rej int, accAmt, rejAmt Decimal) {
 				c.accAmt += r.Tx.Claims[i].Charge
 			}
 		}
-		r.counts = c
 	}
-	return r.counts.acc, r.counts.rej, r.counts.accAmt, r.counts.rejAmt
+	return c.acc, c.rej, c.accAmt, c.rejAmt
 }

@@ -330,7 +330,7 @@ func (t *Transaction) Build() {
 			nLX++
 		}
 	}
-	if t.HLs == nil && t.Claims == nil && t.lines == nil {
+	if !t.hasModelArrays() {
 		m := getModel()
 		t.HLs, t.Claims, t.lines = m.hls, m.claims, m.lines
 	}

@@ -92,7 +92,7 @@ func (t *Transaction) Release() {
 // rendered the transaction and its Result has been counted (Result.Counts
 // caches its figures for this reason).
 func (t *Transaction) ReleaseModel() {
-	if t.HLs == nil && t.Claims == nil && t.lines == nil {
+	if !t.hasModelArrays() {
 		return
 	}
 	select {
@@ -101,3 +101,7 @@ func (t *Transaction) ReleaseModel() {
 	}
 	t.HLs, t.Claims, t.lines = nil, nil, nil
 }
+
+// hasModelArrays reports whether the transaction holds model arrays, from
+// the free list or its own.
+func (t *Transaction) hasModelArrays() bool { return t.HLs != nil || t.Claims != nil || t.lines != nil }
