@@ -1,7 +1,5 @@
 package edi
 
-import "sync"
-
 // Recycling. A clearinghouse batch is thousands of transactions of the same
 // size, and reusing their large arrays removes most of the allocation,
 // zeroing and garbage collection of a run (measured in fixtures/bench: see
@@ -55,20 +53,30 @@ func getModel() *modelBuffers {
 // RenderBuffer returns a byte slice to render into; give it back with
 // PutRenderBuffer once written.
 func RenderBuffer() []byte {
-	if b, ok := renderPool.Get().(*[]byte); ok {
-		return (*b)[:0]
+	select {
+	case b := <-freeRender:
+		return b[:0]
+	default:
+		return make([]byte, 0, 256<<10)
 	}
-	return make([]byte, 0, 256<<10)
 }
 
 // PutRenderBuffer recycles a buffer from RenderBuffer.
 func PutRenderBuffer(b []byte) {
-	if cap(b) > 0 && cap(b) <= 64<<20 {
-		renderPool.Put(&b)
+	if cap(b) == 0 || cap(b) > 64<<20 {
+		return
+	}
+	select {
+	case freeRender <- b:
+	default:
 	}
 }
 
-var renderPool sync.Pool
+// freeRender holds rendered-output buffers. Like the transaction arrays it
+// is a free list, not a sync.Pool: under the command's memory limit the
+// collector runs every few transactions, and a pool emptied each time had
+// every buffer regrown from 256 KB, a quarter of a run's allocation.
+var freeRender = make(chan []byte, 8)
 
 // Release hands the transaction's arrays back for reuse. Call it only when
 // nothing reads the transaction, its model or its Raw any more (the
