@@ -82,7 +82,7 @@ func ourClaims(t *testing.T, b []byte) []string {
 		for _, c := range tx.Claims {
 			s := c.ID + " " + c.ChargeRaw
 			for _, l := range c.Lines {
-				parts := append([]string{l.Qualifier, l.Code}, l.Modifiers()...)
+				parts := append([]string{l.Qualifier(), l.Code}, l.Modifiers()...)
 				e := append(tx.Elements(nil, l.SV1), nil, nil, nil, nil) // SV102 and SV104 always exist
 				charge, units := string(e[2]), string(e[4])
 				if d, ok := edi.ParseDecimal(e[2]); ok != l.ChargeOK || d != l.Charge {

@@ -53,7 +53,7 @@ func parse(t testing.TB, b []byte) parsed {
 func describe(c *edi.Claim) string {
 	s := fmt.Sprintf("%s %s pos=%s freq=%s npi=%s/%s", c.ID, c.Charge, c.POS, c.Freq, c.BillingNPI, c.RenderingNPI)
 	for _, l := range c.Lines {
-		s += fmt.Sprintf(" | %s %s:%s %v %s x%s dos=%d-%d pos=%s 6R=%s", l.LX, l.Qualifier, l.Code, l.Modifiers(), l.Charge, l.Units, l.DOS, l.DOSEnd, l.POS, l.Ref6R)
+		s += fmt.Sprintf(" | %s %s:%s %v %s x%s dos=%d-%d pos=%s 6R=%s", l.LX, l.Qualifier(), l.Code, l.Modifiers(), l.Charge, l.Units, l.DOS, l.DOSEnd, l.POS, l.Ref6R)
 	}
 	return s
 }

@@ -2,7 +2,9 @@ package edi
 
 import (
 	"bytes"
+	"iter"
 	"strconv"
+	"strings"
 	"unsafe"
 )
 
@@ -172,12 +174,11 @@ type Claim struct {
 // writers use; SV102 and SV104 as written are in the SV1 segment.
 type Line struct {
 	Index        int
-	Seg, End     int    // segments [Seg, End): LX through the line's last segment
-	LX           string // LX01
-	SV1          int    // SV1 segment index, -1 when missing
-	Qualifier    string // SV101-1
-	Code         string // SV101-2
-	Mods         [4]string
+	Seg, End     int     // segments [Seg, End): LX through the line's last segment
+	LX           string  // LX01
+	SV1          int     // SV1 segment index, -1 when missing
+	SV101        string  // the procedure composite as written: qualifier, code, modifiers, description
+	Code         string  // SV101-2
 	Charge       Decimal // SV102
 	Units        Decimal // SV104
 	POS          string  // SV105
@@ -188,22 +189,44 @@ type Line struct {
 	RenderingNPI string // 2420A
 	NTE          int    // line NTE segment index, -1
 	NoteAt       int    // where a 2400 NTE may be inserted (before this segment)
-	NMods        uint8
+	compSep      byte   // the component separator SV101 is written with
 	ChargeOK     bool
 	UnitsOK      bool
 }
 
-// Modifiers returns the line's SV101-3..6 modifiers that are present.
-func (l *Line) Modifiers() []string { return l.Mods[:l.NMods] }
+// Qualifier returns SV101-1, the product or service id qualifier.
+func (l *Line) Qualifier() string {
+	q, _, _ := strings.Cut(l.SV101, string(l.compSep))
+	return q
+}
 
-// HasMod reports whether the line carries modifier m.
-func (l *Line) HasMod(m string) bool {
-	for _, x := range l.Mods[:l.NMods] {
-		if x == m {
-			return true
+// Mods yields the modifiers present in SV101-3 to SV101-6, each with its
+// component number, so that a finding points at the modifier's own place
+// even after an empty one ("HC:77002::51": 51 is SV101-4). It reads the
+// composite in place: a line keeps one string, not four.
+func (l *Line) Mods() iter.Seq2[int, string] {
+	return func(yield func(int, string) bool) {
+		s := l.SV101
+		for comp := 1; comp <= 6; comp++ {
+			part, rest, more := strings.Cut(s, string(l.compSep))
+			if comp >= 3 && part != "" && !yield(comp, part) {
+				return
+			}
+			if !more {
+				return
+			}
+			s = rest
 		}
 	}
-	return false
+}
+
+// Modifiers returns the modifiers present, in order.
+func (l *Line) Modifiers() []string {
+	var out []string
+	for _, m := range l.Mods() {
+		out = append(out, m)
+	}
+	return out
 }
 
 // Content returns segment i's content without terminator.
@@ -709,23 +732,18 @@ func (t *Transaction) readSV1(i int, line *Line, els *[][]byte, problem func(Pro
 	var compBuf [8][]byte
 	comps := SplitElements(compBuf[:0], sv101, d.Component)
 	n := len(comps)
-	line.Qualifier = str(el(comps, 0))
+	line.SV101, line.compSep = str(sv101), d.Component
+	qualifier := str(el(comps, 0))
 	line.Code = str(el(comps, 1))
 	switch {
 	case len(sv101) == 0:
 		bad("SV101 (procedure composite) is empty", 0, "")
 	case n > 7:
 		bad("SV101 has more than 7 components: qualifier, code, four modifiers and a description at most", 0, "")
-	case !procedureQualifier(line.Qualifier):
-		bad("SV101-1 is "+quote(line.Qualifier)+": expected HC (HCPCS/CPT)", 1, line.Qualifier)
+	case !procedureQualifier(qualifier):
+		bad("SV101-1 is "+quote(qualifier)+": expected HC (HCPCS/CPT)", 1, qualifier)
 	case len(line.Code) != 5 || !alnumString(line.Code):
 		bad("SV101-2 procedure code "+quote(line.Code)+" is not 5 letters or digits", 2, line.Code)
-	}
-	for k := 2; k < n && k < 6; k++ {
-		if len(comps[k]) > 0 {
-			line.Mods[line.NMods] = str(comps[k])
-			line.NMods++
-		}
 	}
 	_, line.Charge, line.ChargeOK = number(e, 2, i, "782", "2400", "SV102 (line charge)", problem)
 	_, line.Units, line.UnitsOK = number(e, 4, i, "380", "2400", "SV104 (units)", problem)

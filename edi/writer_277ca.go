@@ -277,7 +277,7 @@ func (p *Printer277CA) claim(w *segWriter, tx *Transaction, ci int, cr *ClaimRes
 			continue
 		}
 		l := &c.Lines[li]
-		parts := append([]string{or(l.Qualifier, "HC"), w.clean(or(l.Code, "00000"))}, l.Modifiers()...)
+		parts := append([]string{or(l.Qualifier(), "HC"), or(l.Code, "00000")}, l.Modifiers()...)
 		for i := range parts {
 			parts[i] = w.clean(parts[i])
 		}

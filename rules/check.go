@@ -14,7 +14,35 @@ type checker struct {
 	out      []edi.Finding
 	scratch  sameDOS // reused for every add-on line
 	addonBuf [8]addonLine
+	mods     []mod // the add-on line's modifiers, read once per line
+	modBuf   [4]mod
 }
+
+// mod is one modifier of the add-on line and the SV101 component it is in.
+type mod struct {
+	comp int
+	code string
+}
+
+// readMods reads line l's modifiers once for every rule that asks.
+func (k *checker) readMods(l *edi.Line) {
+	k.mods = k.modBuf[:0]
+	for comp, m := range l.Mods() {
+		k.mods = append(k.mods, mod{comp, m})
+	}
+}
+
+// modComp returns the SV101 component holding modifier m, 0 if absent.
+func (k *checker) modComp(m string) int {
+	for _, x := range k.mods {
+		if x.code == m {
+			return x.comp
+		}
+	}
+	return 0
+}
+
+func (k *checker) hasMod(m string) bool { return k.modComp(m) > 0 }
 
 // report adds a finding unless its rule is switched off.
 func (k *checker) report(id string, line, seg, elem, comp int, msg, hint string) {
@@ -75,6 +103,7 @@ func (ch *Checker) Check(tx *edi.Transaction, ci int, out []edi.Finding) []edi.F
 			continue
 		}
 		addonLines = append(addonLines, addonLine{li, a})
+		k.readMods(l)
 		k.modifierRules(li, l)
 		if l.DOS == 0 {
 			continue // LINE-DOS-MISSING already rejects it; same-DOS rules need a date
@@ -120,8 +149,8 @@ func (k *checker) summarize(li int, l *edi.Line, a *Addon) *sameDOS {
 			s.altAddons = append(s.altAddons, r.Source)
 		}
 	}
-	for _, m := range l.Modifiers() {
-		s.distinctOK = s.distinctOK || distinctModifiers[m]
+	for _, m := range k.mods {
+		s.distinctOK = s.distinctOK || distinctModifiers[m.code]
 	}
 	return s
 }

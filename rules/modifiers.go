@@ -13,38 +13,29 @@ func quote(s string) string { return strconv.Quote(s) }
 
 func (k *checker) modifierRules(li int, l *edi.Line) {
 	code := l.Code
-	// comp is the SV101 component of modifier i: qualifier, code, then modifiers.
-	modComp := func(m string) int {
-		for i, x := range l.Modifiers() {
-			if x == m {
-				return 3 + i
-			}
-		}
-		return 0
-	}
-	for i, m := range l.Modifiers() {
-		if len(m) != 2 || !isAlnum(m[0]) || !isAlnum(m[1]) {
-			k.report("MOD-INVALID", li, l.SV1, 1, 3+i, "modifier "+quote(m)+" on "+code+" is not exactly two letters or digits",
+	for _, m := range k.mods {
+		if len(m.code) != 2 || !isAlnum(m.code[0]) || !isAlnum(m.code[1]) {
+			k.report("MOD-INVALID", li, l.SV1, 1, m.comp, "modifier "+quote(m.code)+" on "+code+" is not exactly two letters or digits",
 				"correct the modifier (26, TC, XS, …)")
 		}
 	}
-	if l.HasMod("26") && l.HasMod("TC") {
-		k.report("MOD-26-TC", li, l.SV1, 1, modComp("TC"), code+" carries both 26 (professional) and TC (technical)",
+	if k.hasMod("26") && k.hasMod("TC") {
+		k.report("MOD-26-TC", li, l.SV1, 1, k.modComp("TC"), code+" carries both 26 (professional) and TC (technical)",
 			"keep one: 26 for the professional component, TC for the technical, neither for the global service")
 	}
-	if l.HasMod("50") {
-		k.report("MOD-50", li, l.SV1, 1, modComp("50"), "modifier 50 on add-on code "+code+": add-on codes take units, not the bilateral modifier",
+	if k.hasMod("50") {
+		k.report("MOD-50", li, l.SV1, 1, k.modComp("50"), "modifier 50 on add-on code "+code+": add-on codes take units, not the bilateral modifier",
 			"remove 50")
 	}
-	if l.HasMod("51") {
-		k.report("MOD-51", li, l.SV1, 1, modComp("51"), "modifier 51 on add-on code "+code+", which is exempt from multiple-procedure reduction",
+	if k.hasMod("51") {
+		k.report("MOD-51", li, l.SV1, 1, k.modComp("51"), "modifier 51 on add-on code "+code+", which is exempt from multiple-procedure reduction",
 			"remove 51")
 	}
 	pos, seg, elem, comp := l.POS, l.SV1, 5, 0
 	if pos == "" {
 		pos, seg, elem, comp = k.claim.POS, k.claim.Seg, 5, 1
 	}
-	if k.cat.Table(TableFacilityPOS, "*")[pos] != nil && !l.HasMod("26") {
+	if k.cat.Table(TableFacilityPOS, "*")[pos] != nil && !k.hasMod("26") {
 		k.report("FACILITY-NEEDS-26", li, seg, elem, comp,
 			"place of service "+pos+" is a facility and "+code+" lacks modifier 26: in a facility the professional bills only the professional component",
 			"add modifier 26 to this line")

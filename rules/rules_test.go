@@ -140,29 +140,41 @@ func TestRules(t *testing.T) {
 }
 
 func TestFindingsPointAtTheFault(t *testing.T) {
-	p := edi.NewParser(bytes.NewReader(build.Claims(build.Claim{ID: "PCN9", Lines: []L{g("20610"), g("77002", "26", "50")}})))
-	var tx *edi.Transaction
-	for {
-		it, ok := p.Next()
-		if !ok {
-			break
-		}
-		if it.Tx != nil {
-			tx = it.Tx
-		}
+	cases := []struct {
+		mods []string
+		sv1  string
+		comp int
+	}{
+		{[]string{"26", "50"}, "SV1*HC:77002:26:50*100*UN*1***1", 4},
+		{[]string{"50", "26"}, "SV1*HC:77002:50:26*100*UN*1***1", 3},
+		{[]string{"", "50", "26"}, "SV1*HC:77002::50:26*100*UN*1***1", 4}, // an empty modifier still takes its place
+		{[]string{"26", "", "", "50"}, "SV1*HC:77002:26:::50*100*UN*1***1", 6},
 	}
-	require.NotNil(t, tx)
-	tx.Build()
-	fs := rules.Default().Check(tx, 0, nil)
-	require.Len(t, fs, 1)
-	f := fs[0]
-	assert.Equal(t, "MOD-50", f.Rule)
-	assert.Equal(t, edi.SeverityError, f.Severity)
-	assert.Equal(t, 1, f.Line)
-	assert.Equal(t, "A7:453", f.STC01)
-	assert.Equal(t, 1, f.Elem)
-	assert.Equal(t, 4, f.Comp, "SV101-4 is the second modifier")
-	assert.Equal(t, "SV1*HC:77002:26:50*100*UN*1***1", string(tx.Content(f.Seg)))
+	for _, c := range cases {
+		p := edi.NewParser(bytes.NewReader(build.Claims(build.Claim{ID: "PCN9", Lines: []L{g("20610"), g("77002", c.mods...)}})))
+		var tx *edi.Transaction
+		for {
+			it, ok := p.Next()
+			if !ok {
+				break
+			}
+			if it.Tx != nil {
+				tx = it.Tx
+			}
+		}
+		require.NotNil(t, tx)
+		tx.Build()
+		fs := rules.Default().Check(tx, 0, nil)
+		require.Len(t, fs, 1, c.sv1)
+		f := fs[0]
+		assert.Equal(t, "MOD-50", f.Rule)
+		assert.Equal(t, edi.SeverityError, f.Severity)
+		assert.Equal(t, 1, f.Line)
+		assert.Equal(t, "A7:453", f.STC01)
+		assert.Equal(t, 1, f.Elem)
+		assert.Equal(t, c.comp, f.Comp, "%s: the component of modifier 50", c.sv1)
+		assert.Equal(t, c.sv1, string(tx.Content(f.Seg)))
+	}
 }
 
 func TestOverrides(t *testing.T) {
