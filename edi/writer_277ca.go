@@ -277,7 +277,11 @@ func (p *Printer277CA) claim(w *segWriter, tx *Transaction, ci int, cr *ClaimRes
 			continue
 		}
 		l := &c.Lines[li]
-		parts := append([]string{or(l.Qualifier(), "HC"), or(l.Code, "00000")}, l.Modifiers()...)
+		var partBuf [7]string
+		parts := append(partBuf[:0], or(l.Qualifier(), "HC"), or(l.Code, "00000"))
+		for _, m := range l.Mods() {
+			parts = append(parts, m)
+		}
 		for i := range parts {
 			parts[i] = w.clean(parts[i])
 		}
