@@ -433,11 +433,11 @@ func explain(w io.Writer, cat *rules.Catalog, id string) (int, error) {
 // memoryLimit is the Go runtime's soft memory limit for a run with jobs
 // parallel jobs. Each job scrubs one transaction with its model; the bytes of
 // a few more wait for a worker or the writer. On the 5,000-claim benchmark
-// batch the live heap is about 30 MB with one job and 45 MB with two
-// (GODEBUG=gctrace=1), and the garbage collector's default target (twice
-// the live heap) took two jobs to 77 MB RSS. A limit a little above the live
-// heap makes the collector run before the heap doubles: 53 MB RSS at the
-// same speed (README "Performance"). It is soft: a larger transaction set
-// only makes the collector run more often, and GOMEMLIMIT or GOGC in the
-// environment take precedence.
+// batch the live heap peaks at about 12 MB with one job and 28 MB with two
+// (GODEBUG=gctrace=1), and at the collector's default target (twice the live
+// heap) two jobs reach 59 MB RSS. A limit a little above the live heap makes
+// the collector run before the heap doubles: 52 MB, at the same speed
+// (README "Performance"). It is soft: a larger transaction set only makes
+// the collector run more often, and GOMEMLIMIT or GOGC in the environment
+// take precedence.
 func memoryLimit(jobs int) int64 { return int64(32+10*max(jobs, 1)) << 20 }
