@@ -113,9 +113,9 @@ func Run(name string, r io.Reader, o Options, sum *edi.Summary) error {
 		return p.Err()
 	}
 
-	// The order queue holds one slot per worker: the producer parses the next
-	// transaction while every worker scrubs one and the writer writes the
-	// oldest. In flight at most: jobs+2 transactions, whatever the file.
+	// The writer holds the oldest slot and the order queue jobs-1 more: one
+	// per worker, while the producer parses the next. In flight at most:
+	// jobs+1 transactions, whatever the file.
 	// (An unbuffered queue kept only one worker busy: the producer waited for
 	// the writer before it could hand the next transaction to a worker.)
 	order := make(chan *slot, o.Jobs-1)
