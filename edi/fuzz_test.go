@@ -87,6 +87,9 @@ func FuzzModel(f *testing.F) {
 			if tx.Unsupported == "" && clm != len(tx.Claims) {
 				t.Fatalf("%d CLM segments became %d claims", clm, len(tx.Claims))
 			}
+			if clm != tx.CLMs {
+				t.Fatalf("%d CLM segments indexed, the parser counted %d", clm, tx.CLMs)
+			}
 			for _, c := range tx.Claims {
 				for _, l := range c.Lines {
 					if l.Seg < c.Seg || l.End > c.End {

@@ -117,6 +117,7 @@ type Transaction struct {
 
 	ST01, ST02, ST03 string
 	HasSE            bool
+	CLMs             int // CLM segments read, counted by the parser: the conservation check's "claims in"
 	// Problems are envelope faults: every claim of the transaction is
 	// rejected with them (SPEC.md "What bad input gets").
 	Problems []Problem

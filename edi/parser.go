@@ -321,6 +321,9 @@ func (p *Parser) appendSeg(seg *Segment, id SegID) {
 	p.extendRun(seg.Span)
 	stop := int32(len(tx.Raw) + len(p.run))
 	tx.Segs = append(tx.Segs, Seg{Lead: lead, Start: start, End: start + int32(len(seg.Raw)), Stop: stop, ID: id})
+	if id == SegCLM {
+		tx.CLMs++
+	}
 	if stop > MaxTransaction {
 		p.err = &InputError{Offset: tx.Offset, Msg: fmt.Sprintf("transaction set %s is larger than %d MiB; split the batch (production batches hold at most ~5,000 claims per ST)",
 			quote(tx.ST02), MaxTransaction>>20)}

@@ -54,7 +54,7 @@ func (o *Options) write(s *slot, sum *edi.Summary) error {
 	if s.res != nil {
 		sum.Add(s.res)
 		if s.it.Tx.Unsupported == "" {
-			sum.ClaimSegments += countCLM(s.it.Tx) // not-837P transactions are refused, not scrubbed
+			sum.ClaimSegments += s.it.Tx.CLMs // not-837P transactions are refused, not scrubbed
 		}
 		if u := s.it.Tx.Unsupported; u != "" {
 			sum.Unsupported = append(sum.Unsupported, fmt.Sprintf("%s: byte %d: %s", s.it.Tx.Interchange.File, s.it.Tx.Offset, u))
@@ -92,7 +92,7 @@ func Run(name string, r io.Reader, o Options, sum *edi.Summary) error {
 	// transaction is empty.
 	report := func(it *edi.Item) {
 		if o.Progress != nil && it.Tx != nil {
-			claims += countCLM(it.Tx)
+			claims += it.Tx.CLMs
 			o.Progress(p.Offset(), claims)
 		}
 	}
@@ -168,14 +168,4 @@ func Run(name string, r io.Reader, o Options, sum *edi.Summary) error {
 		return werr
 	}
 	return p.Err()
-}
-
-func countCLM(tx *edi.Transaction) int {
-	n := 0
-	for i := range tx.Segs {
-		if tx.Segs[i].ID == edi.SegCLM {
-			n++
-		}
-	}
-	return n
 }
