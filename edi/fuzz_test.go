@@ -2,6 +2,7 @@ package edi_test
 
 import (
 	"bytes"
+	"reflect"
 	"testing"
 
 	"github.com/scrub837/scrub837/edi"
@@ -53,19 +54,34 @@ func FuzzReader(f *testing.F) {
 	})
 }
 
-// FuzzModel: never a panic; every CLM segment of an 837P transaction
-// becomes exactly one claim; items reproduce the input.
+// FuzzModel: never a panic; the parser's fast path gives exactly the items
+// of the general one; every CLM segment of an 837P transaction becomes
+// exactly one claim; items reproduce the input.
 func FuzzModel(f *testing.F) {
 	seedCorpus(f)
 	f.Fuzz(func(t *testing.T, b []byte) {
+		// Items are compared once both parsers are done: an interchange's
+		// counts are complete only at its end.
+		var want, got []edi.Item
+		slow := edi.NewSlowParser(bytes.NewReader(b))
+		for it, ok := slow.Next(); ok; it, ok = slow.Next() {
+			want = append(want, it)
+		}
 		p := edi.NewParser(bytes.NewReader(b))
+		for it, ok := p.Next(); ok; it, ok = p.Next() {
+			got = append(got, it)
+		}
+		if !reflect.DeepEqual(p.Err(), slow.Err()) || len(got) != len(want) {
+			t.Fatalf("fast path: %d items, error %v; general path: %d items, error %v", len(got), p.Err(), len(want), slow.Err())
+		}
+		for n := range got {
+			if !reflect.DeepEqual(got[n], want[n]) {
+				t.Fatalf("item %d differs between the fast path and the general one:\n%+v\n%+v", n, got[n], want[n])
+			}
+		}
 		var raw []byte
 		truncated := false
-		for {
-			it, ok := p.Next()
-			if !ok {
-				break
-			}
+		for _, it := range got {
 			raw = append(raw, it.Raw...)
 			tx := it.Tx
 			if it.Kind == edi.ItemStray && it.Raw == nil {
