@@ -118,6 +118,7 @@ type Transaction struct {
 	ST01, ST02, ST03 string
 	HasSE            bool
 	CLMs             int // CLM segments read, counted by the parser: the conservation check's "claims in"
+	hls, lxs         int // HL and LX segments, counted by the parser: Build sizes its arrays with them
 	// Problems are envelope faults: every claim of the transaction is
 	// rejected with them (SPEC.md "What bad input gets").
 	Problems []Problem
@@ -279,10 +280,42 @@ func (t *Transaction) Elements(dst [][]byte, i int) [][]byte {
 	return SplitElements(dst[:0], t.Content(i), t.Interchange.Delims.Element)
 }
 
-// upTo splits segment i so that elements 0..last are exact (the rest of the
-// segment stays in one trailing part).
-func (t *Transaction) upTo(dst [][]byte, i, last int) [][]byte {
-	return SplitElementsN(dst[:0], t.Content(i), t.Interchange.Delims.Element, last+2)
+// fields reads a segment's elements one after another, in place: the model
+// needs a few leading elements of each segment it reads, and a cursor over
+// them costs less than filling a slice of slices (fixtures/bench
+// BenchmarkModel).
+type fields struct {
+	b   []byte
+	sep byte
+	end bool // the last element was returned
+}
+
+// fields returns a cursor at segment i's ID.
+func (t *Transaction) fields(i int) fields {
+	return fields{b: t.Content(i), sep: t.Interchange.Delims.Element}
+}
+
+// next returns the next element, or nil past the last one.
+func (f *fields) next() []byte {
+	if f.end {
+		return nil
+	}
+	for i, c := range f.b {
+		if c == f.sep {
+			e := f.b[:i:i]
+			f.b = f.b[i+1:]
+			return e
+		}
+	}
+	f.end = true
+	return f.b
+}
+
+// skip passes over n elements.
+func (f *fields) skip(n int) {
+	for ; n > 0; n-- {
+		f.next()
+	}
 }
 
 // str views b as a string without copying: Raw is immutable once handed over.
@@ -341,19 +374,9 @@ func (t *Transaction) Build() {
 		return
 	}
 	d := t.Interchange.Delims
-	// Size every slice once: no regrowth, and each claim's lines are a
-	// window on one backing array.
-	nHL, nCLM, nLX := 0, 0, 0
-	for i := range t.Segs {
-		switch t.Segs[i].ID {
-		case SegHL:
-			nHL++
-		case SegCLM:
-			nCLM++
-		case SegLX:
-			nLX++
-		}
-	}
+	// Size every slice once, from the parser's counts: no regrowth, and
+	// each claim's lines are a window on one backing array.
+	nHL, nCLM, nLX := t.hls, t.CLMs, t.lxs
 	if !t.hasModelArrays() {
 		m := getModel()
 		t.HLs, t.Claims, t.lines = m.hls, m.claims, m.lines
@@ -361,14 +384,16 @@ func (t *Transaction) Build() {
 	t.HLs = grow(t.HLs[:0], nHL)
 	t.Claims = grow(t.Claims[:0], nCLM)
 	t.lines = grow(t.lines[:0], nLX)
-	var elsBuf [24][]byte
-	els := elsBuf[:0]
 	var hlByID map[string]int // built only when HL01s are not 1, 2, 3, …
 	curHL := -1
 	claimLines := 0 // index in t.lines of the open claim's first line
 	var claim *Claim
 	var line *Line
 	inOtherPayer := false // inside 2320/2330: NM1*82 there is not 2310B
+	// finish: some claim needs the last pass (an HL problem above it, no
+	// line, a line without SV1). Most batches need none, and skipping a
+	// walk over every line of the transaction saves its cache misses.
+	finish := false
 
 	problem := func(p Problem) {
 		p.Offset = t.SegOffset(p.Seg)
@@ -378,10 +403,12 @@ func (t *Transaction) Build() {
 			claim.Problems = append(claim.Problems, p)
 		case curHL >= 0:
 			t.HLs[curHL].Problems = append(t.HLs[curHL].Problems, p)
+			finish = true
 		}
 	}
 	endLine := func(i int) {
 		if line != nil {
+			finish = finish || line.SV1 < 0
 			line.End = i
 			if line.NoteAt < 0 {
 				line.NoteAt = i
@@ -392,6 +419,7 @@ func (t *Transaction) Build() {
 	endClaim := func(i int) {
 		endLine(i)
 		if claim != nil {
+			finish = finish || claimLines == len(t.lines)
 			claim.Lines = t.lines[claimLines:len(t.lines):len(t.lines)]
 			claim.End = i
 			if claim.NoteAt < 0 {
@@ -412,9 +440,10 @@ func (t *Transaction) Build() {
 			if len(t.HLs) == 0 {
 				t.HeaderEnd = i
 			}
-			els = t.upTo(els, i, 4)
-			h := HL{Seg: i, OwnEnd: -1, ID: str(el(els, 1)), Parent: -1, Level: str(el(els, 3)),
-				HasChild: len(els) > 4, NameSeg: -1}
+			f := t.fields(i)
+			f.next()
+			id, parentID, level := str(f.next()), str(f.next()), str(f.next())
+			h := HL{Seg: i, OwnEnd: -1, ID: id, Parent: -1, Level: level, HasChild: !f.end, NameSeg: -1}
 			t.HLs = append(t.HLs, h)
 			curHL = len(t.HLs) - 1
 			if !isInt(h.ID, len(t.HLs)) {
@@ -432,7 +461,6 @@ func (t *Transaction) Build() {
 			if _, dup := hlByID[h.ID]; hlByID != nil && !dup && h.ID != "" {
 				hlByID[h.ID] = curHL
 			}
-			parentID := str(el(els, 2))
 			want, loop, known := hlLevel(h.Level)
 			switch {
 			case !known:
@@ -465,7 +493,9 @@ func (t *Transaction) Build() {
 			}
 			inOtherPayer = false
 		case SegNM1:
-			q := t.first(i)
+			f := t.fields(i)
+			f.next()
+			q := str(f.next())
 			// Only NM1*82, *85, *IL, *QC, *40 and *41 carry what the model reads.
 			if q != "82" && q != "85" && q != "IL" && q != "QC" && q != "40" && q != "41" {
 				if line != nil && line.NoteAt < 0 {
@@ -475,22 +505,22 @@ func (t *Transaction) Build() {
 				}
 				continue
 			}
-			if q != "82" && q != "85" {
-				els = els[:0] // the model keeps only the segment's index
-			} else {
-				els = t.upTo(els, i, 9)
+			var idQual, npi string // NM108, NM109
+			if q == "82" || q == "85" {
+				f.skip(6)
+				idQual, npi = str(f.next()), str(f.next())
 			}
 			switch {
 			case line != nil:
-				if q == "82" && str(el(els, 8)) == "XX" {
-					line.RenderingNPI = str(el(els, 9))
+				if q == "82" && idQual == "XX" {
+					line.RenderingNPI = npi
 				}
 				if line.NoteAt < 0 {
 					line.NoteAt = i
 				}
 			case claim != nil:
-				if q == "82" && !inOtherPayer && str(el(els, 8)) == "XX" {
-					claim.RenderingNPI = str(el(els, 9))
+				if q == "82" && !inOtherPayer && idQual == "XX" {
+					claim.RenderingNPI = npi
 				}
 				if claim.NoteAt < 0 {
 					claim.NoteAt = i
@@ -500,8 +530,8 @@ func (t *Transaction) Build() {
 				switch {
 				case h.Level == "20" && q == "85":
 					h.NameSeg = i
-					if str(el(els, 8)) == "XX" {
-						h.NPI = str(el(els, 9))
+					if idQual == "XX" {
+						h.NPI = npi
 					}
 				case h.Level == "22" && q == "IL", h.Level == "23" && q == "QC":
 					h.NameSeg = i
@@ -522,14 +552,16 @@ func (t *Transaction) Build() {
 			if curHL >= 0 && t.HLs[curHL].OwnEnd < 0 {
 				t.HLs[curHL].OwnEnd = i
 			}
-			els = t.upTo(els, i, 5)
+			f := t.fields(i)
+			f.next()
 			t.Claims = append(t.Claims, Claim{Index: len(t.Claims), HL: curHL, Seg: i, End: len(t.Segs),
-				ID: str(el(els, 1)), D9Seg: -1, NTE: -1, NoteAt: -1})
+				ID: str(f.next()), D9Seg: -1, NTE: -1, NoteAt: -1})
 			claim = &t.Claims[len(t.Claims)-1]
 			claimLines = len(t.lines)
 			inOtherPayer = false
-			claim.ChargeRaw, claim.Charge, claim.ChargeOK = number(els, 2, i, "782", "2300", "CLM02 (total charge)", problem)
-			clm05 := el(els, 5)
+			claim.ChargeRaw, claim.Charge, claim.ChargeOK = number(f.next(), 2, i, "782", "2300", "CLM02 (total charge)", problem)
+			f.skip(2)
+			clm05 := f.next()
 			claim.POS = str(Component(clm05, d.Component, 1))
 			claim.Freq = str(Component(clm05, d.Component, 3))
 			if curHL >= 0 {
@@ -577,16 +609,18 @@ func (t *Transaction) Build() {
 				problem(Problem{Rule: "X12-SV1-PLACEMENT", Seg: i, SegCode: "2", Loop: "2400", Msg: "SV1 outside a service line, or a second SV1 in one line"})
 				continue
 			}
-			t.readSV1(i, line, &els, problem)
+			t.readSV1(i, line, problem)
 		case SegDTP:
 			if line == nil || line.DTP >= 0 {
 				continue
 			}
 			// One pass: a line's DTP is nearly always the 472.
-			if els = t.upTo(els, i, 3); str(el(els, 1)) == "472" {
+			f := t.fields(i)
+			f.next()
+			if str(f.next()) == "472" {
 				line.DTP = i
-				v := el(els, 3)
-				switch str(el(els, 2)) {
+				format, v := str(f.next()), f.next()
+				switch format {
 				case "D8":
 					line.DOS = ParseDate(v)
 					line.DOSEnd = line.DOS
@@ -600,15 +634,13 @@ func (t *Transaction) Build() {
 				}
 			}
 		case SegREF:
-			q := t.first(i)
-			if q != "6R" && q != "D9" {
-				continue
-			}
-			els = t.upTo(els, i, 2)
+			f := t.fields(i)
+			f.next()
+			q := str(f.next())
 			switch {
-			case line != nil && str(el(els, 1)) == "6R":
-				line.Ref6R = str(el(els, 2))
-			case claim != nil && line == nil && str(el(els, 1)) == "D9":
+			case line != nil && q == "6R":
+				line.Ref6R = str(f.next())
+			case claim != nil && line == nil && q == "D9":
 				claim.D9Seg = i
 			}
 		case SegNTE:
@@ -637,6 +669,9 @@ func (t *Transaction) Build() {
 	endClaim(len(t.Segs))
 	if curHL >= 0 && t.HLs[curHL].OwnEnd < 0 {
 		t.HLs[curHL].OwnEnd = len(t.Segs)
+	}
+	if !finish {
+		return
 	}
 	// HL problems reject the claims beneath that HL.
 	for ci := range t.Claims {
@@ -713,12 +748,14 @@ func procedureQualifier(q string) bool {
 	return false
 }
 
-func (t *Transaction) readSV1(i int, line *Line, els *[][]byte, problem func(Problem)) {
+func (t *Transaction) readSV1(i int, line *Line, problem func(Problem)) {
 	d := t.Interchange.Delims
 	line.SV1 = i
-	*els = t.upTo(*els, i, 5)
-	e := *els
-	sv101 := el(e, 1)
+	f := t.fields(i)
+	f.next()
+	sv101, sv102 := f.next(), f.next()
+	f.next()
+	sv104, sv105 := f.next(), f.next()
 	bad := func(msg string, comp int, value string) {
 		ref := "C003"
 		switch comp {
@@ -730,32 +767,35 @@ func (t *Transaction) readSV1(i int, line *Line, els *[][]byte, problem func(Pro
 		problem(Problem{Rule: "X12-SV1-COMPOSITE", Seg: i, Elem: 1, Comp: comp, SegCode: "8", ElemCode: "7",
 			ElemRef: ref, Loop: "2400", Value: value, Msg: msg})
 	}
-	var compBuf [8][]byte
-	comps := SplitElements(compBuf[:0], sv101, d.Component)
-	n := len(comps)
 	line.SV101, line.compSep = str(sv101), d.Component
-	qualifier := str(el(comps, 0))
-	line.Code = str(el(comps, 1))
+	comps := fields{b: sv101, sep: d.Component}
+	qualifier := str(comps.next())
+	line.Code = str(comps.next())
+	extra := 0 // components after the code
+	for !comps.end && extra < 6 {
+		comps.next()
+		extra++
+	}
 	switch {
 	case len(sv101) == 0:
 		bad("SV101 (procedure composite) is empty", 0, "")
-	case n > 7:
+	case extra > 5:
 		bad("SV101 has more than 7 components: qualifier, code, four modifiers and a description at most", 0, "")
 	case !procedureQualifier(qualifier):
 		bad("SV101-1 is "+quote(qualifier)+": expected HC (HCPCS/CPT)", 1, qualifier)
 	case len(line.Code) != 5 || !alnumString(line.Code):
 		bad("SV101-2 procedure code "+quote(line.Code)+" is not 5 letters or digits", 2, line.Code)
 	}
-	_, line.Charge, line.ChargeOK = number(e, 2, i, "782", "2400", "SV102 (line charge)", problem)
-	_, line.Units, line.UnitsOK = number(e, 4, i, "380", "2400", "SV104 (units)", problem)
-	line.POS = str(el(e, 5))
+	_, line.Charge, line.ChargeOK = number(sv102, 2, i, "782", "2400", "SV102 (line charge)", problem)
+	_, line.Units, line.UnitsOK = number(sv104, 4, i, "380", "2400", "SV104 (units)", problem)
+	line.POS = str(sv105)
 }
 
-// number reads numeric element i of segment seg; a value that is not a
+// number reads b, numeric element i of segment seg; a value that is not a
 // number is an X12-NUMERIC problem (999 IK403 6).
-func number(e [][]byte, i, seg int, ref, loop, name string, problem func(Problem)) (string, Decimal, bool) {
-	raw := str(el(e, i))
-	d, ok := ParseDecimal(el(e, i))
+func number(b []byte, i, seg int, ref, loop, name string, problem func(Problem)) (string, Decimal, bool) {
+	raw := str(b)
+	d, ok := ParseDecimal(b)
 	if !ok {
 		problem(Problem{Rule: "X12-NUMERIC", Seg: seg, Elem: i, SegCode: "8", ElemCode: "6", ElemRef: ref, Loop: loop,
 			Value: raw, Msg: name + " " + quote(raw) + " is not a number"})

@@ -341,7 +341,7 @@ func (p *Parser) body() {
 	runStart := pos - len(p.run)
 	base := len(tx.Raw) - runStart // Raw offset = base + buffer index
 	limit := MaxTransaction - base // buffer index a segment may not stop beyond
-	segs, clms := tx.Segs, 0
+	segs, clms, hls, lxs := tx.Segs, 0, 0, 0
 	for {
 		lead := pos
 		for pos < len(buf) && (isSpace(buf[pos]) || buf[pos] == term) {
@@ -364,12 +364,17 @@ func (p *Parser) body() {
 		}
 		stop := pos + i
 		segs = append(segs, Seg{Lead: int32(base + lead), Start: int32(base + pos), End: int32(base + stop), Stop: int32(base + stop + 1), ID: id})
-		if id == SegCLM {
+		switch id {
+		case SegCLM:
 			clms++
+		case SegHL:
+			hls++
+		case SegLX:
+			lxs++
 		}
 		pos = stop + 1
 	}
-	tx.Segs, tx.CLMs = segs, tx.CLMs+clms
+	tx.Segs, tx.CLMs, tx.hls, tx.lxs = segs, tx.CLMs+clms, tx.hls+hls, tx.lxs+lxs
 	p.run = buf[runStart:pos]
 	r.pos = pos
 }
@@ -446,8 +451,13 @@ func (p *Parser) appendSeg(seg *Segment, id SegID) {
 	p.extendRun(seg.Span)
 	stop := int32(len(tx.Raw) + len(p.run))
 	tx.Segs = append(tx.Segs, Seg{Lead: lead, Start: start, End: start + int32(len(seg.Raw)), Stop: stop, ID: id})
-	if id == SegCLM {
+	switch id {
+	case SegCLM:
 		tx.CLMs++
+	case SegHL:
+		tx.hls++
+	case SegLX:
+		tx.lxs++
 	}
 	if stop > MaxTransaction {
 		p.err = &InputError{Offset: tx.Offset, Msg: fmt.Sprintf("transaction set %s is larger than %d MiB; split the batch (production batches hold at most ~5,000 claims per ST)",
