@@ -73,8 +73,6 @@ type sameDOS struct {
 	buf        [numKinds][6]int // backing arrays: a claim has at most a few same-date lines of each kind
 }
 
-var distinctModifiers = map[string]bool{"59": true, "XE": true, "XS": true, "XP": true, "XU": true}
-
 // Checker runs the catalog over one claim after another. Its scratch space
 // (a few hundred bytes) is reused, not allocated per claim: the engine keeps
 // one per transaction. A Checker is not safe for concurrent use.
@@ -98,11 +96,11 @@ func (ch *Checker) Check(tx *edi.Transaction, ci int, out []edi.Finding) []edi.F
 	addonLines := k.addonBuf[:0]
 	for li := range k.claim.Lines {
 		l := &k.claim.Lines[li]
-		a := c.Addons[l.Code]
-		if a == nil || !a.Enabled {
+		a := c.addonOf(l.Code)
+		if a == nil {
 			continue
 		}
-		addonLines = append(addonLines, addonLine{li, a})
+		addonLines = append(addonLines, addonLine{li, a.addon})
 		k.readMods(l)
 		k.modifierRules(li, l)
 		if l.DOS == 0 {
@@ -122,21 +120,20 @@ type addonLine struct {
 	addon *Addon
 }
 
-func (k *checker) summarize(li int, l *edi.Line, a *Addon) *sameDOS {
+func (k *checker) summarize(li int, l *edi.Line, a *indexedAddon) *sameDOS {
 	s := &k.scratch
-	*s = sameDOS{idx: li, line: l, addon: a}
+	*s = sameDOS{idx: li, line: l, addon: a.addon}
 	lists := [numKinds]*[]int{KindPrimary: &s.primaries, KindCPTPrimary: &s.cptOnly, KindAltPrimary: &s.alt,
 		KindIncluded: &s.included, KindCentralVenous: &s.central, KindArthrographySI: &s.arthro, KindGuidance: &s.guidance}
 	for kind, list := range lists {
 		*list = s.buf[kind][:0]
 	}
-	facts := k.cat.factsFor(a.Code)
 	for oi := range k.claim.Lines {
 		o := &k.claim.Lines[oi]
 		if oi == li || o.DOS != l.DOS {
 			continue
 		}
-		f := facts[o.Code]
+		f := a.factsOf(o.Code)
 		if f == nil {
 			continue
 		}
@@ -150,7 +147,10 @@ func (k *checker) summarize(li int, l *edi.Line, a *Addon) *sameDOS {
 		}
 	}
 	for _, m := range k.mods {
-		s.distinctOK = s.distinctOK || distinctModifiers[m.code]
+		switch m.code {
+		case "59", "XE", "XS", "XP", "XU": // distinct procedural service
+			s.distinctOK = true
+		}
 	}
 	return s
 }

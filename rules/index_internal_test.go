@@ -1,0 +1,49 @@
+package rules
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCodeKey(t *testing.T) {
+	codes := []string{"77002", "77003", "7700", "770020", "77002 ", " 7700", "A", "a", "2", "22", "XS", "XS\x00", "1234567"}
+	seen := map[uint64]string{}
+	for _, c := range codes {
+		k := codeKey(c)
+		require.NotZero(t, k, c)
+		if other, dup := seen[k]; dup {
+			t.Fatalf("%q and %q share key %x", c, other, k)
+		}
+		seen[k] = c
+	}
+	assert.Zero(t, codeKey(""))
+	assert.Zero(t, codeKey("12345678"), "eight bytes do not fit beside the length")
+}
+
+// TestIndex: lookups by key find what the tables say, and an override
+// loaded after a first check rebuilds the index.
+func TestIndex(t *testing.T) {
+	cat := Default()
+	require.Nil(t, cat.addonOf("77003"), "77003 is off in the shipped catalog")
+	a := cat.addonOf("77002")
+	require.NotNil(t, a)
+	require.NotNil(t, a.factsOf("20610"))
+	assert.NotNil(t, a.factsOf("20610")[KindPrimary])
+	assert.Nil(t, a.factsOf("99213"))
+
+	assert.Nil(t, a.factsOf(""))
+	assert.Nil(t, a.factsOf("206100000"))
+
+	require.NoError(t, cat.LoadOverrides(strings.NewReader("addon 77003 on\nadd primary 77002 A1\n"), "test.rules"))
+	require.NotNil(t, cat.addonOf("77003"), "the override enabled 77003")
+	f := cat.addonOf("77002").factsOf("A1")
+	require.NotNil(t, f, "a short code is found")
+	assert.NotNil(t, f[KindPrimary])
+	assert.Nil(t, cat.addonOf("77002").factsOf("A"))
+
+	err := cat.LoadOverrides(strings.NewReader("addon 770020 on\n"), "test.rules")
+	assert.ErrorContains(t, err, `"770020" is not a code`)
+}
