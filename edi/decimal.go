@@ -10,50 +10,41 @@ type Decimal int64
 const decimalScale = 1_000_000
 
 // ParseDecimal reads an X12 R value: optional minus, digits, optional point
-// and up to six fraction digits, at most 12 integer digits.
+// and up to six fraction digits, at most 12 integer digits. Two tight digit
+// loops, one each side of the point: it runs for every charge and unit
+// count of a batch.
 func ParseDecimal(b []byte) (Decimal, bool) {
-	if len(b) == 0 {
-		return 0, false
-	}
-	neg := false
-	if b[0] == '-' {
-		neg, b = true, b[1:]
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
 	}
 	var v int64
-	intDigits, fracDigits, seenPoint, digits := 0, 0, false, 0
-	for _, c := range b {
-		switch {
-		case c >= '0' && c <= '9':
-			digits++
-			if seenPoint {
-				fracDigits++
-				if fracDigits > 6 {
-					return 0, false
-				}
-			} else {
-				intDigits++
-				if intDigits > 12 {
-					return 0, false
-				}
-			}
-			v = v*10 + int64(c-'0')
-		case c == '.' && !seenPoint:
-			seenPoint = true
-		default:
-			return 0, false
+	i := 0
+	for i < len(b) && b[i]-'0' <= 9 {
+		v = v*10 + int64(b[i]-'0')
+		i++
+	}
+	intDigits := i
+	fracDigits := 0
+	if i < len(b) && b[i] == '.' {
+		i++
+		for i < len(b) && b[i]-'0' <= 9 {
+			v = v*10 + int64(b[i]-'0')
+			i++
+			fracDigits++
 		}
 	}
-	if digits == 0 {
+	if i != len(b) || intDigits > 12 || fracDigits > 6 || intDigits+fracDigits == 0 {
 		return 0, false
 	}
-	for ; fracDigits < 6; fracDigits++ {
-		v *= 10
-	}
+	v *= pow10[6-fracDigits]
 	if neg {
 		v = -v
 	}
 	return Decimal(v), true
 }
+
+var pow10 = [7]int64{1, 10, 100, 1000, 10000, 100000, 1000000}
 
 // Units returns d as a whole number of units, rounding toward zero.
 func (d Decimal) Units() int64 { return int64(d) / decimalScale }

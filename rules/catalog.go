@@ -105,6 +105,9 @@ type indexedAddon struct {
 // matches nothing: catalog codes are one to five characters (expand, and
 // the addon line).
 func codeKey(s string) uint64 {
+	if len(s) == 5 { // nearly every code: one combined load
+		return 5<<56 | uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 | uint64(s[4])<<32
+	}
 	if len(s) == 0 || len(s) > 7 {
 		return 0
 	}
