@@ -436,8 +436,10 @@ func explain(w io.Writer, cat *rules.Catalog, id string) (int, error) {
 // batch the live heap peaks at about 12 MB with one job and 28 MB with two
 // (GODEBUG=gctrace=1), and at the collector's default target (twice the live
 // heap) two jobs reach 59 MB RSS. A limit a little above the live heap makes
-// the collector run before the heap doubles: 52 MB, at the same speed
-// (README "Performance"). It is soft: a larger transaction set only makes
-// the collector run more often, and GOMEMLIMIT or GOGC in the environment
-// take precedence.
-func memoryLimit(jobs int) int64 { return int64(32+10*max(jobs, 1)) << 20 }
+// the collector run before the heap doubles. At 10 MiB per job, two jobs
+// peaked at 62 MB RSS once in 7 runs once the pipeline got faster (it makes
+// garbage sooner); at 7 MiB per job they stay at 47–51 MB with no loss of
+// speed (interleaved runs, README "Performance"). It is soft: a larger
+// transaction set only makes the collector run more often, and GOMEMLIMIT or
+// GOGC in the environment take precedence.
+func memoryLimit(jobs int) int64 { return int64(32+7*max(jobs, 1)) << 20 }
