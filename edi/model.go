@@ -41,55 +41,68 @@ const (
 	SegIEA
 )
 
+// segIDOf classifies a segment identifier.
 func segIDOf(id []byte) SegID {
-	switch string(id) {
-	case "GS":
+	switch {
+	case len(id) == 2:
+		return segKind(uint32(id[0]) | uint32(id[1])<<8)
+	case len(id) == 3 && id[2] != 0: // a NUL third byte would pack like a two-byte id
+		return segKind(uint32(id[0]) | uint32(id[1])<<8 | uint32(id[2])<<16)
+	}
+	return SegOther
+}
+
+// segKind maps an identifier of two or three bytes, packed little-endian,
+// to its SegID: the one table behind segIDOf and the parser's kindAt.
+func segKind(k uint32) SegID {
+	switch k {
+	case 'G' | 'S'<<8:
 		return SegGS
-	case "GE":
+	case 'G' | 'E'<<8:
 		return SegGE
-	case "IEA":
+	case 'I' | 'E'<<8 | 'A'<<16:
 		return SegIEA
-	case "ST":
+	case 'S' | 'T'<<8:
 		return SegST
-	case "SE":
+	case 'S' | 'E'<<8:
 		return SegSE
-	case "BHT":
+	case 'B' | 'H'<<8 | 'T'<<16:
 		return SegBHT
-	case "HL":
+	case 'H' | 'L'<<8:
 		return SegHL
-	case "NM1":
+	case 'N' | 'M'<<8 | '1'<<16:
 		return SegNM1
-	case "CLM":
+	case 'C' | 'L'<<8 | 'M'<<16:
 		return SegCLM
-	case "LX":
+	case 'L' | 'X'<<8:
 		return SegLX
-	case "SV1":
+	case 'S' | 'V'<<8 | '1'<<16:
 		return SegSV1
-	case "DTP":
+	case 'D' | 'T'<<8 | 'P'<<16:
 		return SegDTP
-	case "REF":
+	case 'R' | 'E'<<8 | 'F'<<16:
 		return SegREF
-	case "NTE":
+	case 'N' | 'T'<<8 | 'E'<<16:
 		return SegNTE
-	case "SBR":
+	case 'S' | 'B'<<8 | 'R'<<16:
 		return SegSBR
-	case "PS1":
+	case 'P' | 'S'<<8 | '1'<<16:
 		return SegPS1
-	case "HCP":
+	case 'H' | 'C'<<8 | 'P'<<16:
 		return SegHCP
-	case "LIN":
+	case 'L' | 'I'<<8 | 'N'<<16:
 		return SegLIN
-	case "SVD":
+	case 'S' | 'V'<<8 | 'D'<<16:
 		return SegSVD
-	case "LQ":
+	case 'L' | 'Q'<<8:
 		return SegLQ
-	case "CR1":
+	case 'C' | 'R'<<8 | '1'<<16:
 		return SegCR1
-	case "CR2":
+	case 'C' | 'R'<<8 | '2'<<16:
 		return SegCR2
-	case "CRC":
+	case 'C' | 'R'<<8 | 'C'<<16:
 		return SegCRC
-	case "HI":
+	case 'H' | 'I'<<8:
 		return SegHI
 	}
 	return SegOther
@@ -231,6 +244,18 @@ func (l *Line) Modifiers() []string {
 	return out
 }
 
+// count keeps the parser's tallies of the segments Build sizes its arrays by.
+func (t *Transaction) count(id SegID) {
+	switch id {
+	case SegCLM:
+		t.CLMs++
+	case SegHL:
+		t.hls++
+	case SegLX:
+		t.lxs++
+	}
+}
+
 // Content returns segment i's content without terminator.
 func (t *Transaction) Content(i int) []byte {
 	s := t.Segs[i]
@@ -258,21 +283,9 @@ func (t *Transaction) SegOffset(i int) int64 {
 
 // first returns element 1 of segment i without splitting the rest.
 func (t *Transaction) first(i int) string {
-	c := t.Content(i)
-	sep := t.Interchange.Delims.Element
-	j := 0
-	for j < len(c) && c[j] != sep {
-		j++
-	}
-	if j == len(c) {
-		return ""
-	}
-	c = c[j+1:]
-	k := 0
-	for k < len(c) && c[k] != sep {
-		k++
-	}
-	return str(c[:k])
+	f := t.fields(i)
+	f.next()
+	return str(f.next())
 }
 
 // Elements splits segment i into dst (reused) without copying.

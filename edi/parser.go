@@ -341,7 +341,7 @@ func (p *Parser) body() {
 	runStart := pos - len(p.run)
 	base := len(tx.Raw) - runStart // Raw offset = base + buffer index
 	limit := MaxTransaction - base // buffer index a segment may not stop beyond
-	segs, clms, hls, lxs := tx.Segs, 0, 0, 0
+	segs := tx.Segs
 	for {
 		lead := pos
 		for pos < len(buf) && (isSpace(buf[pos]) || buf[pos] == term) {
@@ -374,17 +374,10 @@ func (p *Parser) body() {
 		segs = segs[:n+1]
 		sg := &segs[n]
 		sg.Lead, sg.Start, sg.End, sg.Stop, sg.ID = int32(base+lead), int32(base+pos), int32(base+stop), int32(base+stop+1), id
-		switch id {
-		case SegCLM:
-			clms++
-		case SegHL:
-			hls++
-		case SegLX:
-			lxs++
-		}
+		tx.count(id)
 		pos = stop + 1
 	}
-	tx.Segs, tx.CLMs, tx.hls, tx.lxs = segs, tx.CLMs+clms, tx.hls+hls, tx.lxs+lxs
+	tx.Segs = segs
 	p.run = buf[runStart:pos]
 	r.pos = pos
 }
@@ -395,59 +388,12 @@ func (p *Parser) body() {
 func kindAt(c0, c1, c2, c3, sep, term byte) SegID {
 	switch {
 	case c2 == sep || c2 == term:
-		switch uint32(c0) | uint32(c1)<<8 {
-		case 'G' | 'S'<<8:
-			return SegGS
-		case 'G' | 'E'<<8:
-			return SegGE
-		case 'S' | 'T'<<8:
-			return SegST
-		case 'S' | 'E'<<8:
-			return SegSE
-		case 'H' | 'L'<<8:
-			return SegHL
-		case 'L' | 'X'<<8:
-			return SegLX
-		case 'L' | 'Q'<<8:
-			return SegLQ
-		case 'H' | 'I'<<8:
-			return SegHI
-		}
+		return segKind(uint32(c0) | uint32(c1)<<8)
 	case c3 == sep || c3 == term:
-		switch uint32(c0) | uint32(c1)<<8 | uint32(c2)<<16 {
-		case 'I' | 'E'<<8 | 'A'<<16:
-			return SegIEA
-		case 'B' | 'H'<<8 | 'T'<<16:
-			return SegBHT
-		case 'N' | 'M'<<8 | '1'<<16:
-			return SegNM1
-		case 'C' | 'L'<<8 | 'M'<<16:
-			return SegCLM
-		case 'S' | 'V'<<8 | '1'<<16:
-			return SegSV1
-		case 'D' | 'T'<<8 | 'P'<<16:
-			return SegDTP
-		case 'R' | 'E'<<8 | 'F'<<16:
-			return SegREF
-		case 'N' | 'T'<<8 | 'E'<<16:
-			return SegNTE
-		case 'S' | 'B'<<8 | 'R'<<16:
-			return SegSBR
-		case 'P' | 'S'<<8 | '1'<<16:
-			return SegPS1
-		case 'H' | 'C'<<8 | 'P'<<16:
-			return SegHCP
-		case 'L' | 'I'<<8 | 'N'<<16:
-			return SegLIN
-		case 'S' | 'V'<<8 | 'D'<<16:
-			return SegSVD
-		case 'C' | 'R'<<8 | '1'<<16:
-			return SegCR1
-		case 'C' | 'R'<<8 | '2'<<16:
-			return SegCR2
-		case 'C' | 'R'<<8 | 'C'<<16:
-			return SegCRC
+		if c2 == 0 {
+			return SegOther // as segIDOf: a NUL third byte would pack like a two-byte id
 		}
+		return segKind(uint32(c0) | uint32(c1)<<8 | uint32(c2)<<16)
 	}
 	return SegOther
 }
@@ -461,14 +407,7 @@ func (p *Parser) appendSeg(seg *Segment, id SegID) {
 	p.extendRun(seg.Span)
 	stop := int32(len(tx.Raw) + len(p.run))
 	tx.Segs = append(tx.Segs, Seg{Lead: lead, Start: start, End: start + int32(len(seg.Raw)), Stop: stop, ID: id})
-	switch id {
-	case SegCLM:
-		tx.CLMs++
-	case SegHL:
-		tx.hls++
-	case SegLX:
-		tx.lxs++
-	}
+	tx.count(id)
 	if stop > MaxTransaction {
 		p.err = &InputError{Offset: tx.Offset, Msg: fmt.Sprintf("transaction set %s is larger than %d MiB; split the batch (production batches hold at most ~5,000 claims per ST)",
 			quote(tx.ST02), MaxTransaction>>20)}
