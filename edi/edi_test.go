@@ -392,19 +392,11 @@ func TestLineNumbersAcrossRefills(t *testing.T) {
 	assert.Equal(t, want, tx.LineOf(last))
 }
 
-func TestSplitElementsN(t *testing.T) {
+func TestSplitElements(t *testing.T) {
 	for _, seg := range []string{"CLM*PCN1*245***11:B:1*Y*A*Y*Y", "HL*2*1*22*0", "HL*1**20", "SE", "DTP*472*D8*20260302", "NM1*82*1*A*B****XX*1234567893*", "**",
 		"", "*", "********", "*********", "12345678*", "1234567*", "SV1*HC:77002:26*95*UN*1***1", "\x80*\xff\x00*\x7f\x81*+\x2b\x2a*"} {
 		all := edi.SplitElements(nil, []byte(seg), '*')
 		assert.Equal(t, strings.Split(seg, "*"), strs(all), "SplitElements %q", seg)
-		for n := 1; n <= len(all)+2; n++ {
-			part := edi.SplitElementsN(nil, []byte(seg), '*', n)
-			assert.LessOrEqual(t, len(part), n, "%s n=%d", seg, n)
-			for k := 0; k < len(part)-1; k++ {
-				assert.Equal(t, string(all[k]), string(part[k]), "%s n=%d element %d", seg, n, k)
-			}
-			assert.Equal(t, seg, string(bytes.Join(part, []byte("*"))), "nothing lost")
-		}
 	}
 }
 
@@ -436,16 +428,8 @@ func TestSplitElementsWords(t *testing.T) {
 		}
 		want := strings.Split(string(b), string([]byte{sep}))
 		require.Equal(t, want, strs(edi.SplitElements(nil, b, sep)), "%q sep %q", b, sep)
-		n := 1 + rng.Intn(len(want)+1)
-		got := edi.SplitElementsN([][]byte{[]byte("kept")}, b, sep, n)
+		got := edi.SplitElements([][]byte{[]byte("kept")}, b, sep)
 		require.Equal(t, "kept", string(got[0]), "dst is appended to")
-		got = got[1:]
-		require.LessOrEqual(t, len(got), n)
-		if len(want) <= n {
-			require.Equal(t, want, strs(got))
-		} else {
-			require.Equal(t, want[:n-1], strs(got[:n-1]))
-			require.Equal(t, strings.Join(want[n-1:], string([]byte{sep})), string(got[n-1]))
-		}
+		require.Equal(t, want, strs(got[1:]))
 	}
 }

@@ -312,7 +312,7 @@ func (t *Transaction) fields(i int) fields {
 
 // next returns the next element, or nil past the last one. (A byte loop:
 // elements are a few bytes long, and an eight-bytes-at-a-time search, as
-// in SplitElementsN, made BenchmarkModel a fifth slower here.)
+// in SplitElements, made BenchmarkModel a fifth slower here.)
 func (f *fields) next() []byte {
 	if f.end {
 		return nil

@@ -344,9 +344,7 @@ func (p *Parser) body() {
 	segs := tx.Segs
 	for {
 		lead := pos
-		for pos < len(buf) && (isSpace(buf[pos]) || buf[pos] == term) {
-			pos++
-		}
+		pos = skipBlank(buf, pos, term)
 		if len(buf)-pos < 4 {
 			pos = lead
 			break
@@ -363,16 +361,7 @@ func (p *Parser) body() {
 			break
 		}
 		stop := pos + i
-		// Stored field by field into the array: append(segs, Seg{…})
-		// built the entry on the stack and copied it with two 16-byte moves
-		// that could not be forwarded from the four 4-byte stores, a stall
-		// that was 40% of this loop (pprof -disasm).
-		n := len(segs)
-		if n == cap(segs) {
-			segs = append(segs, Seg{})
-		}
-		segs = segs[:n+1]
-		sg := &segs[n]
+		sg := push(&segs) // in place: see push
 		sg.Lead, sg.Start, sg.End, sg.Stop, sg.ID = int32(base+lead), int32(base+pos), int32(base+stop), int32(base+stop+1), id
 		tx.count(id)
 		pos = stop + 1

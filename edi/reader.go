@@ -95,35 +95,18 @@ func (s *Segment) Element(i int) []byte {
 // Component returns component j (1-based) of element i.
 func (s *Segment) Component(i, j int) []byte { return Component(s.Element(i), s.d.Component, j) }
 
-// SplitElements appends the sep-separated parts of b to dst without copying.
-func SplitElements(dst [][]byte, b []byte, sep byte) [][]byte {
-	return SplitElementsN(dst, b, sep, 0)
-}
-
 const (
 	lo7  = 0x7F7F7F7F7F7F7F7F
 	ones = 0x0101010101010101
 )
 
-// SplitElementsN is SplitElements stopping at n parts (n > 0): the first
-// n-1 elements, then the rest of b unsplit. Element i < n-1 is exact; the
-// model reads a few leading elements of long segments and skips splitting
-// the tail. n <= 0 splits everything.
+// SplitElements appends the sep-separated parts of b to dst without copying.
 //
 // It looks at eight bytes at a time (SWAR: a word with the separator's
 // bytes set to 0x80, exactly, with no false positives), then byte by byte
-// for the tail. 837P elements are a few bytes long, so bytes.IndexByte's
-// call per element cost more than a plain loop, and this beats both
-// (fixtures/bench BenchmarkModel).
-func SplitElementsN(dst [][]byte, b []byte, sep byte, n int) [][]byte {
+// for the tail.
+func SplitElements(dst [][]byte, b []byte, sep byte) [][]byte {
 	start, i := 0, 0
-	limit := len(dst) + n - 1 // stop when dst reaches this length (n > 0)
-	if n <= 0 {
-		limit = -1
-	}
-	if len(dst) == limit {
-		return append(dst, b)
-	}
 	mask := uint64(sep) * ones
 	for ; i+8 <= len(b); i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:]) ^ mask // separator bytes are now 0
@@ -132,9 +115,6 @@ func SplitElementsN(dst [][]byte, b []byte, sep byte, n int) [][]byte {
 			j := i + bits.TrailingZeros64(z)>>3
 			dst = append(dst, b[start:j:j])
 			start = j + 1
-			if len(dst) == limit {
-				return append(dst, b[start:])
-			}
 			z &= z - 1
 		}
 	}
@@ -142,9 +122,6 @@ func SplitElementsN(dst [][]byte, b []byte, sep byte, n int) [][]byte {
 		if b[i] == sep {
 			dst = append(dst, b[start:i:i])
 			start = i + 1
-			if len(dst) == limit {
-				break
-			}
 		}
 	}
 	return append(dst, b[start:])
@@ -432,10 +409,7 @@ func (r *Reader) nextSegment() bool {
 	// is itself a newline).
 	start := lead
 	for {
-		for start < r.end && (isSpace(r.buf[start]) || r.buf[start] == term) {
-			start++
-		}
-		if start < r.end {
+		if start = skipBlank(r.buf[:r.end], start, term); start < r.end {
 			break
 		}
 		// fill may move the data even when it returns false: positions are
@@ -505,6 +479,15 @@ func (r *Reader) nextSegment() bool {
 			return true
 		}
 	}
+}
+
+// skipBlank returns the index of the first byte at or after pos that is
+// neither white space nor the terminator (an empty segment), or len(b).
+func skipBlank(b []byte, pos int, term byte) int {
+	for pos < len(b) && (isSpace(b[pos]) || b[pos] == term) {
+		pos++
+	}
+	return pos
 }
 
 func (r *Reader) afterSegment() {
