@@ -105,9 +105,6 @@ type indexedAddon struct {
 // matches nothing: catalog codes are one to five characters (expand, and
 // the addon line).
 func codeKey(s string) uint64 {
-	if len(s) == 5 { // nearly every code: one combined load
-		return 5<<56 | uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 | uint64(s[4])<<32
-	}
 	if len(s) == 0 || len(s) > 7 {
 		return 0
 	}
@@ -288,11 +285,15 @@ func parseDay(v string) (int, error) {
 	return d, nil
 }
 
+// isCode: a catalog code is one to five characters, so that it has a
+// codeKey.
+func isCode(s string) bool { return s != "" && len(s) <= 5 }
+
 // expand turns CODE or LOW-HIGH into codes.
 func expand(tok string) ([]string, error) {
 	lo, hi, isRange := strings.Cut(tok, "-")
 	if !isRange {
-		if tok == "" || len(tok) > 5 {
+		if !isCode(tok) {
 			return nil, fmt.Errorf("%q is not a code", tok)
 		}
 		return []string{tok}, nil
@@ -371,7 +372,7 @@ func (c *Catalog) apply(words []string, where string, builtin bool) error {
 		if len(pos) != 3 || (pos[2] != "on" && pos[2] != "off") {
 			return fmt.Errorf("expected: addon CODE on|off [mue=N] [source=\"…\"]")
 		}
-		if pos[1] == "" || len(pos[1]) > 5 {
+		if !isCode(pos[1]) {
 			return fmt.Errorf("%q is not a code", pos[1])
 		}
 		a := c.Addons[pos[1]]
