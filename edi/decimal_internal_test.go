@@ -1,6 +1,7 @@
 package edi
 
 import (
+	"fmt"
 	"math/rand"
 	"testing"
 
@@ -76,5 +77,59 @@ func TestParseDecimalAgreesWithReference(t *testing.T) {
 		if wantOK {
 			require.Equal(t, wantV, gotV, "%q", c)
 		}
+	}
+}
+
+// parseDateReference is ParseDate as first written, a digit at a time.
+func parseDateReference(b []byte) int {
+	if len(b) != 8 {
+		return 0
+	}
+	v := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		v = v*10 + int(c-'0')
+	}
+	y, m, d := v/10000, v/100%100, v%100
+	if y < 1900 || m < 1 || m > 12 || d < 1 {
+		return 0
+	}
+	days := [...]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[m-1]
+	if m == 2 && (y%4 == 0 && y%100 != 0 || y%400 == 0) {
+		days = 29
+	}
+	if d > days {
+		return 0
+	}
+	return v
+}
+
+func TestParseDateAgreesWithReference(t *testing.T) {
+	cases := []string{"", "2026030", "202603021", "20260302", "20240229", "20230229", "19000228", "18991231", "99991231",
+		"00000000", "20261301", "20260100", "2026:302", "2026/302", "20260\x0002", "2026030\xff", "２０２６"}
+	r := rand.New(rand.NewSource(2))
+	for n := 0; n < 300000; n++ {
+		b := []byte("20260302")
+		if n%2 == 0 {
+			for i := range b {
+				b[i] = '0' + byte(r.Intn(10))
+			}
+		}
+		for k := r.Intn(3); k > 0; k-- {
+			b[r.Intn(8)] = byte(r.Intn(256)) // any byte, near digits or not
+		}
+		cases = append(cases, string(b))
+	}
+	for y := 1899; y <= 2101; y++ {
+		for m := 0; m <= 13; m++ {
+			for d := 0; d <= 32; d++ {
+				cases = append(cases, fmt.Sprintf("%04d%02d%02d", y, m, d))
+			}
+		}
+	}
+	for _, c := range cases {
+		require.Equal(t, parseDateReference([]byte(c)), ParseDate([]byte(c)), "%q", c)
 	}
 }

@@ -2,6 +2,7 @@ package edi
 
 import (
 	"bytes"
+	"encoding/binary"
 	"iter"
 	"strconv"
 	"strings"
@@ -358,13 +359,16 @@ func ParseDate(b []byte) int {
 	if len(b) != 8 {
 		return 0
 	}
-	v := 0
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0
-		}
-		v = v*10 + int(c-'0')
+	// Eight digits at once (every service line has a date): each byte's
+	// high nibble must be 3 and its low nibble at most 9; then pairs,
+	// quads and the whole are combined by multiplication.
+	x := binary.LittleEndian.Uint64(b)
+	d8 := x - 0x3030303030303030
+	if x&0xF0F0F0F0F0F0F0F0 != 0x3030303030303030 || (d8+0x0606060606060606)&0xF0F0F0F0F0F0F0F0 != 0 {
+		return 0
 	}
+	d8 = d8*10 + d8>>8 // byte 2k: the two-digit number of digits 2k, 2k+1
+	v := int((((d8 & 0x000000FF000000FF) * (100 + 1000000<<32)) + (((d8 >> 16) & 0x000000FF000000FF) * (1 + 10000<<32))) >> 32)
 	y, m, d := v/10000, v/100%100, v%100
 	if y < 1900 || m < 1 || m > 12 || d < 1 {
 		return 0
@@ -635,7 +639,16 @@ func (t *Transaction) Build() {
 			if line == nil || line.DTP >= 0 {
 				continue
 			}
-			// One pass: a line's DTP is nearly always the 472.
+			// Nearly every line's DTP is "DTP*472*D8*CCYYMMDD": read at
+			// fixed places. (A separator inside the date makes it invalid
+			// either way.) Anything else goes through the cursor.
+			if c := t.Content(i); len(c) == 19 && c[7] == d.Element && c[10] == d.Element &&
+				string(c[4:7]) == "472" && string(c[8:10]) == "D8" {
+				line.DTP = i
+				line.DOS = ParseDate(c[11:])
+				line.DOSEnd = line.DOS
+				continue
+			}
 			f := t.fields(i)
 			f.next()
 			if str(f.next()) == "472" {
