@@ -54,60 +54,71 @@ func segIDOf(id []byte) SegID {
 }
 
 // segKind maps an identifier of two or three bytes, packed little-endian,
-// to its SegID: the one table behind segIDOf and the parser's kindAt.
+// to its SegID: the one table behind segIDOf and the parser's kindAt. It
+// is a perfect hash (a multiply, a shift, one compare) rather than a
+// switch: it runs for every segment of a batch, and a 25-case switch is a
+// call and a binary search.
 func segKind(k uint32) SegID {
-	switch k {
-	case 'G' | 'S'<<8:
-		return SegGS
-	case 'G' | 'E'<<8:
-		return SegGE
-	case 'I' | 'E'<<8 | 'A'<<16:
-		return SegIEA
-	case 'S' | 'T'<<8:
-		return SegST
-	case 'S' | 'E'<<8:
-		return SegSE
-	case 'B' | 'H'<<8 | 'T'<<16:
-		return SegBHT
-	case 'H' | 'L'<<8:
-		return SegHL
-	case 'N' | 'M'<<8 | '1'<<16:
-		return SegNM1
-	case 'C' | 'L'<<8 | 'M'<<16:
-		return SegCLM
-	case 'L' | 'X'<<8:
-		return SegLX
-	case 'S' | 'V'<<8 | '1'<<16:
-		return SegSV1
-	case 'D' | 'T'<<8 | 'P'<<16:
-		return SegDTP
-	case 'R' | 'E'<<8 | 'F'<<16:
-		return SegREF
-	case 'N' | 'T'<<8 | 'E'<<16:
-		return SegNTE
-	case 'S' | 'B'<<8 | 'R'<<16:
-		return SegSBR
-	case 'P' | 'S'<<8 | '1'<<16:
-		return SegPS1
-	case 'H' | 'C'<<8 | 'P'<<16:
-		return SegHCP
-	case 'L' | 'I'<<8 | 'N'<<16:
-		return SegLIN
-	case 'S' | 'V'<<8 | 'D'<<16:
-		return SegSVD
-	case 'L' | 'Q'<<8:
-		return SegLQ
-	case 'C' | 'R'<<8 | '1'<<16:
-		return SegCR1
-	case 'C' | 'R'<<8 | '2'<<16:
-		return SegCR2
-	case 'C' | 'R'<<8 | 'C'<<16:
-		return SegCRC
-	case 'H' | 'I'<<8:
-		return SegHI
+	e := &segTable[(k*segHashMul)>>(32-segHashBits)]
+	if e.key == k {
+		return e.id
 	}
 	return SegOther
 }
+
+// segNames are the identifiers the model and the envelope parser tell apart.
+var segNames = [...]struct {
+	name string
+	id   SegID
+}{
+	{"GS", SegGS},
+	{"GE", SegGE},
+	{"IEA", SegIEA},
+	{"ST", SegST},
+	{"SE", SegSE},
+	{"BHT", SegBHT},
+	{"HL", SegHL},
+	{"NM1", SegNM1},
+	{"CLM", SegCLM},
+	{"LX", SegLX},
+	{"SV1", SegSV1},
+	{"DTP", SegDTP},
+	{"REF", SegREF},
+	{"NTE", SegNTE},
+	{"SBR", SegSBR},
+	{"PS1", SegPS1},
+	{"HCP", SegHCP},
+	{"LIN", SegLIN},
+	{"SVD", SegSVD},
+	{"LQ", SegLQ},
+	{"CR1", SegCR1},
+	{"CR2", SegCR2},
+	{"CRC", SegCRC},
+	{"HI", SegHI},
+}
+
+const (
+	segHashMul  = 0x38c0c8fd // found by search: no two segNames share a slot
+	segHashBits = 6
+)
+
+var segTable = func() (t [1 << segHashBits]struct {
+	key uint32
+	id  SegID
+}) {
+	for _, n := range segNames {
+		k := uint32(0)
+		for i := 0; i < len(n.name); i++ {
+			k |= uint32(n.name[i]) << (8 * i)
+		}
+		e := &t[(k*segHashMul)>>(32-segHashBits)]
+		if e.key != 0 {
+			panic("edi: segment id hash collision: " + n.name) // TestSegKind
+		}
+		e.key, e.id = k, n.id
+	}
+	return t
+}()
 
 // Seg locates one segment inside Transaction.Raw: Raw[Lead:Stop] is its
 // exact input span (leading white space, content, terminator) and

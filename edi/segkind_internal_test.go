@@ -38,3 +38,24 @@ func TestKindAtAgreesWithSegIDOf(t *testing.T) {
 		t.Fatalf("only %d prefixes", n)
 	}
 }
+
+// TestSegKind: every identifier the model knows maps to its SegID (the
+// table is built without collisions, or the package would not load), and
+// nothing else does.
+func TestSegKind(t *testing.T) {
+	known := map[string]SegID{}
+	for _, n := range segNames {
+		known[n.name] = n.id
+		if got := segIDOf([]byte(n.name)); got != n.id {
+			t.Errorf("%s: got %d, want %d", n.name, got, n.id)
+		}
+	}
+	if len(known) != int(SegIEA)-1 { // every SegID but SegOther and SegTruncated
+		t.Errorf("%d identifiers for %d kinds", len(known), int(SegIEA)-1)
+	}
+	for _, id := range []string{"", "G", "GSX", "NM", "NM2", "CLMX", "AB", "ABC", "N3", "N4", "DMG", "PER", "\x00\x00", "GS\x00"} {
+		if got := segIDOf([]byte(id)); got != known[id] {
+			t.Errorf("%q: got %d", id, got)
+		}
+	}
+}
