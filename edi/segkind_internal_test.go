@@ -2,6 +2,8 @@ package edi
 
 import (
 	"bytes"
+	"math/rand"
+	"strings"
 	"testing"
 )
 
@@ -56,6 +58,40 @@ func TestSegKind(t *testing.T) {
 	for _, id := range []string{"", "G", "GSX", "NM", "NM2", "CLMX", "AB", "ABC", "N3", "N4", "DMG", "PER", "\x00\x00", "GS\x00"} {
 		if got := segIDOf([]byte(id)); got != known[id] {
 			t.Errorf("%q: got %d", id, got)
+		}
+	}
+}
+
+// TestFieldsCursor: the cursor yields exactly strings.Split's elements, then
+// nil, with end set once the last one is out, on random segments of up to
+// 150 bytes and with every separator byte.
+func TestFieldsCursor(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	for round := 0; round < 50000; round++ {
+		b := make([]byte, r.Intn(150))
+		sep := byte(r.Intn(256))
+		for i := range b {
+			switch r.Intn(5) {
+			case 0:
+				b[i] = sep
+			case 1:
+				b[i] = sep ^ byte(1<<r.Intn(8))
+			default:
+				b[i] = byte(r.Intn(256))
+			}
+		}
+		want := strings.Split(string(b), string([]byte{sep}))
+		f := newFields(b, sep)
+		for k, w := range want {
+			if f.end {
+				t.Fatalf("%q sep %q: end before element %d", b, sep, k)
+			}
+			if got := f.next(); string(got) != w || got == nil {
+				t.Fatalf("%q sep %q: element %d is %q, want %q", b, sep, k, got, w)
+			}
+		}
+		if !f.end || f.next() != nil {
+			t.Fatalf("%q sep %q: more than %d elements", b, sep, len(want))
 		}
 	}
 }
