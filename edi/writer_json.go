@@ -17,6 +17,7 @@ type JSONPrinter struct {
 // Render writes one line per claim of the transaction.
 func (p *JSONPrinter) Render(b []byte, res *Result) []byte {
 	tx := res.Tx
+	shared, sharedEnd := -1, -1 // the transaction and file members, as the first claim has them in b
 	for ci := range res.Claims {
 		c := &tx.Claims[ci]
 		cr := &res.Claims[ci]
@@ -28,10 +29,16 @@ func (p *JSONPrinter) Render(b []byte, res *Result) []byte {
 		} else {
 			b = append(b, `"accepted"`...)
 		}
-		b = append(b, `,"transaction":`...)
-		b = appendJSONString(b, tx.ST02)
-		b = append(b, `,"file":`...)
-		b = appendJSONString(b, tx.Interchange.File)
+		if shared < 0 {
+			shared = len(b)
+			b = append(b, `,"transaction":`...)
+			b = appendJSONString(b, tx.ST02)
+			b = append(b, `,"file":`...)
+			b = appendJSONString(b, tx.Interchange.File)
+			sharedEnd = len(b)
+		} else {
+			b = append(b, b[shared:sharedEnd]...) // the same for every claim: escaped once
+		}
 		b = append(b, `,"charge":`...)
 		b = appendJSONString(b, c.ChargeRaw)
 		b = append(b, `,"lines":`...)
