@@ -10,21 +10,21 @@ func (k *checker) primaryRules(s *sameDOS) {
 	useAlt := !hasPrimary && len(s.alt) > 0
 	if !hasPrimary && len(s.cptOnly) == 0 && !useAlt {
 		k.report("AOC-NO-PRIMARY", s.idx, l.SV1, 1, 2,
-			code+" on "+day(l.DOS)+" has no qualifying primary procedure on the same claim and date of service",
-			"bill the guided procedure (for example 20610 or 64415) with the same date on this claim, or remove "+code)
+			k.text(code, " on ", k.day(l.DOS), " has no qualifying primary procedure on the same claim and date of service"),
+			k.text("bill the guided procedure (for example 20610 or 64415) with the same date on this claim, or remove ", code))
 	}
 	if useAlt {
 		alt := s.altAddons[0]
-		k.report("USE-"+alt, s.idx, l.SV1, 1, 2,
-			"the only guided procedure on "+day(l.DOS)+" is "+k.codesOf(s.alt)+", a "+alt+" primary (spine or paraspinous): guidance is "+alt+", not "+code,
-			"replace "+code+" with "+alt+" on this line")
+		k.report(k.text("USE-", alt), s.idx, l.SV1, 1, 2,
+			k.text("the only guided procedure on ", k.day(l.DOS), " is ", k.codesOf(s.alt), ", a ", alt, " primary (spine or paraspinous): guidance is ", alt, ", not ", code),
+			k.text("replace ", code, " with ", alt, " on this line"))
 	}
 	if !hasPrimary && len(s.cptOnly) > 0 {
 		k.report("PRIMARY-NOT-CMS", s.idx, l.SV1, 1, 2,
-			"the only primary for "+code+" on "+day(l.DOS)+" is "+k.codesOf(s.cptOnly)+": a CPT primary absent from the CMS add-on edit table, so Medicare denies "+code,
-			"for Medicare remove "+code+"; for a payer that pays it, switch this warning off in a --rules file")
+			k.text("the only primary for ", code, " on ", k.day(l.DOS), " is ", k.codesOf(s.cptOnly), ": a CPT primary absent from the CMS add-on edit table, so Medicare denies ", code),
+			k.text("for Medicare remove ", code, "; for a payer that pays it, switch this warning off in a --rules file"))
 	}
-	prims := append(append([]int(nil), s.primaries...), s.cptOnly...)
+	prims := append(append(k.primBuf[:0], s.primaries...), s.cptOnly...)
 	if len(prims) == 0 {
 		return
 	}
@@ -35,8 +35,8 @@ func (k *checker) primaryRules(s *sameDOS) {
 		}
 	}
 	k.report("PROVIDER-MISMATCH", s.idx, l.SV1, 1, 2,
-		"every primary on "+day(l.DOS)+" ("+k.codesOf(prims)+") has another rendering provider than the "+code+" line",
-		"bill "+code+" under the NPI of the provider who performed the primary (2420A NM1*82)")
+		k.text("every primary on ", k.day(l.DOS), " (", k.codesOf(prims), ") has another rendering provider than the ", code, " line"),
+		k.text("bill ", code, " under the NPI of the provider who performed the primary (2420A NM1*82)"))
 }
 
 // rendering resolves a line's rendering provider: 2420A, else 2310B, else 2010AA.
