@@ -9,3 +9,10 @@ func NewSlowParser(src io.Reader) *Parser {
 	p.slow = true
 	return p
 }
+
+// Unbuild forgets Build's model, keeping its arrays, so that a benchmark
+// can time Build alone on the same parsed transaction.
+func (t *Transaction) Unbuild() {
+	t.built = false
+	t.SegmentErrors = t.SegmentErrors[:0]
+}
