@@ -16,3 +16,10 @@ func (t *Transaction) Unbuild() {
 	t.built = false
 	t.SegmentErrors = t.SegmentErrors[:0]
 }
+
+// BuildGeneric builds the model with the general element readers only,
+// none of Build's readers of usual segment shapes.
+func (t *Transaction) BuildGeneric() {
+	t.generic = true
+	t.Build()
+}

@@ -55,7 +55,7 @@ func FuzzReader(f *testing.F) {
 }
 
 // FuzzModel: never a panic; the parser's fast path gives exactly the items
-// of the general one; every CLM segment of an 837P transaction becomes
+// of the general one, and Build the same model from both; every CLM segment of an 837P transaction becomes
 // exactly one claim; items reproduce the input.
 func FuzzModel(f *testing.F) {
 	seedCorpus(f)
@@ -81,7 +81,7 @@ func FuzzModel(f *testing.F) {
 		}
 		var raw []byte
 		truncated := false
-		for _, it := range got {
+		for n, it := range got {
 			raw = append(raw, it.Raw...)
 			tx := it.Tx
 			if it.Kind == edi.ItemStray && it.Raw == nil {
@@ -94,6 +94,21 @@ func FuzzModel(f *testing.F) {
 				truncated = truncated || tx.Segs[i].ID == edi.SegTruncated
 			}
 			tx.Build()
+			// The general parser's transaction, built without the readers of
+			// usual shapes (SV1, DTP, …), must give the same model.
+			g := want[n].Tx
+			g.BuildGeneric()
+			for _, c := range []struct {
+				what      string
+				got, want any
+			}{
+				{"HLs", tx.HLs, g.HLs}, {"claims", tx.Claims, g.Claims}, {"segment errors", tx.SegmentErrors, g.SegmentErrors},
+				{"header", [3]int{tx.Submitter, tx.Receiver, tx.HeaderEnd}, [3]int{g.Submitter, g.Receiver, g.HeaderEnd}},
+			} {
+				if !reflect.DeepEqual(c.got, c.want) {
+					t.Fatalf("%s differ between the readers of usual shapes and the general ones:\n%+v\n%+v", c.what, c.got, c.want)
+				}
+			}
 			clm := 0
 			for i := range tx.Segs {
 				if tx.Segs[i].ID == edi.SegCLM {

@@ -160,6 +160,9 @@ type Transaction struct {
 	Claims    []Claim
 	lines     []Line // backing array of every claim's Lines
 	built     bool
+	// generic turns Build's readers of usual segment shapes off: FuzzModel
+	// requires both to build the same model.
+	generic bool
 }
 
 // HL is one hierarchical level: 2000A billing provider (20), 2000B
@@ -653,7 +656,7 @@ func (t *Transaction) Build() {
 			// Nearly every line's DTP is "DTP*472*D8*CCYYMMDD": read at
 			// fixed places. (A separator inside the date makes it invalid
 			// either way.) Anything else goes through the cursor.
-			if c := t.Content(i); len(c) == 19 && c[7] == d.Element && c[10] == d.Element &&
+			if c := t.Content(i); !t.generic && len(c) == 19 && c[7] == d.Element && c[10] == d.Element &&
 				string(c[4:7]) == "472" && string(c[8:10]) == "D8" {
 				line.DTP = i
 				line.DOS = ParseDate(c[11:])
@@ -812,6 +815,9 @@ func procedureQualifier(q string) bool {
 func (t *Transaction) readSV1(i int, line *Line, problem func(Problem)) {
 	d := t.Interchange.Delims
 	line.SV1 = i
+	if !t.generic && readSV1Usual(t.Content(i), line, d.Element, d.Component) {
+		return
+	}
 	f := t.fields(i)
 	f.next()
 	sv101, sv102 := f.next(), f.next()
@@ -850,6 +856,83 @@ func (t *Transaction) readSV1(i int, line *Line, problem func(Problem)) {
 	_, line.Charge, line.ChargeOK = number(sv102, 2, i, "782", "2400", "SV102 (line charge)", problem)
 	_, line.Units, line.UnitsOK = number(sv104, 4, i, "380", "2400", "SV104 (units)", problem)
 	line.POS = str(sv105)
+}
+
+// readSV1Usual reads the SV1 nearly every line has, a procedure code of
+// five letters or digits with up to four modifiers and a description,
+// then plain numbers: "SV1*HC:77002:26*95*UN*1***1". One pass over the
+// bytes, where the general reader splits the elements, then the composite,
+// then parses each number. It returns false, having set nothing that the
+// general reader does not set again, for anything else, including every
+// SV1 the general reader would find a problem in.
+func readSV1Usual(c []byte, line *Line, sep, comp byte) bool {
+	if len(c) < 14 || c[3] != sep || c[6] != comp || !procedureQualifier(str(c[4:6])) ||
+		!isAlnum(c[7]) || !isAlnum(c[8]) || !isAlnum(c[9]) || !isAlnum(c[10]) || !isAlnum(c[11]) ||
+		c[12] != comp && c[12] != sep {
+		return false
+	}
+	p := 12
+	extra := 0 // components after the code
+	for ; p < len(c) && c[p] != sep; p++ {
+		if c[p] == comp {
+			extra++
+		}
+	}
+	if extra > 5 || p == len(c) {
+		return false
+	}
+	sv101 := c[4:p]
+	charge, p, ok := scanDecimal(c, p+1, sep)
+	if !ok || p == len(c) {
+		return false
+	}
+	for p++; p < len(c) && c[p] != sep; p++ { // SV103
+	}
+	if p == len(c) {
+		return false
+	}
+	units, p, ok := scanDecimal(c, p+1, sep)
+	if !ok {
+		return false
+	}
+	pos := p
+	if p < len(c) {
+		pos = p + 1
+		for p = pos; p < len(c) && c[p] != sep; p++ {
+		}
+	}
+	line.SV101, line.compSep, line.Code = str(sv101), comp, str(c[7:12])
+	line.Charge, line.ChargeOK = charge, true
+	line.Units, line.UnitsOK = units, true
+	line.POS = str(c[pos:p])
+	return true
+}
+
+// scanDecimal reads a number without sign from c[p:] up to the next sep or
+// the end, as ParseDecimal would read that element, and returns where it
+// stopped; false for anything ParseDecimal would refuse, and for a minus.
+func scanDecimal(c []byte, p int, sep byte) (Decimal, int, bool) {
+	var v int64
+	i := p
+	for i < len(c) && c[i]-'0' <= 9 {
+		v = v*10 + int64(c[i]-'0')
+		i++
+	}
+	intDigits := i - p
+	fracDigits := 0
+	if i < len(c) && c[i] == '.' {
+		i++
+		f := i
+		for i < len(c) && c[i]-'0' <= 9 {
+			v = v*10 + int64(c[i]-'0')
+			i++
+		}
+		fracDigits = i - f
+	}
+	if i < len(c) && c[i] != sep || intDigits > 12 || fracDigits > 6 || intDigits+fracDigits == 0 {
+		return 0, i, false
+	}
+	return Decimal(v * pow10[6-fracDigits]), i, true
 }
 
 // number reads b, numeric element i of segment seg; a value that is not a
