@@ -206,8 +206,15 @@ func ElementRef(id string, elem, comp int) string {
 	if elem == 0 {
 		return id
 	}
-	b := make([]byte, 0, 12)
+	return string(appendElementRef(make([]byte, 0, 12), id, elem, comp))
+}
+
+// appendElementRef appends ElementRef(id, elem, comp) to b.
+func appendElementRef[S string | []byte](b []byte, id S, elem, comp int) []byte {
 	b = append(b, id...)
+	if elem == 0 {
+		return b
+	}
 	if elem < 10 {
 		b = append(b, '0')
 	}
@@ -216,19 +223,22 @@ func ElementRef(id string, elem, comp int) string {
 		b = append(b, '-')
 		b = strconv.AppendInt(b, int64(comp), 10)
 	}
-	return string(b)
+	return b
 }
 
-// SegIDAt returns the ID of segment i.
-func (t *Transaction) SegIDAt(i int) string {
+// SegIDAt returns segment i's ID ("" when i is out of range).
+func (t *Transaction) SegIDAt(i int) string { return string(t.segIDBytes(i)) }
+
+// segIDBytes is SegIDAt without the copy.
+func (t *Transaction) segIDBytes(i int) []byte {
 	if i < 0 || i >= len(t.Segs) {
-		return ""
+		return nil
 	}
 	c := t.Content(i)
 	if j := bytes.IndexByte(c, t.Interchange.Delims.Element); j >= 0 {
 		c = c[:j]
 	}
-	return string(c)
+	return c
 }
 
 // LineLX returns LX01 of a finding's line ("" for claim level).

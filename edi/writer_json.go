@@ -18,6 +18,8 @@ type JSONPrinter struct {
 func (p *JSONPrinter) Render(b []byte, res *Result) []byte {
 	tx := res.Tx
 	shared, sharedEnd := -1, -1 // the transaction and file members, as the first claim has them in b
+	var refBuf [16]byte
+	ref := refBuf[:0] // a finding's element reference ("SV101-2"), before escaping
 	for ci := range res.Claims {
 		c := &tx.Claims[ci]
 		cr := &res.Claims[ci]
@@ -58,8 +60,7 @@ func (p *JSONPrinter) Render(b []byte, res *Result) []byte {
 			b = append(b, `,"severity":"`...)
 			b = append(b, f.Severity.String()...)
 			b = append(b, `","line":`...)
-			lx, _ := strconv.Atoi(c.LineLX(f))
-			b = strconv.AppendInt(b, int64(lx), 10)
+			b = strconv.AppendInt(b, int64(lineNumber(c.LineLX(f))), 10)
 			b = append(b, `,"message":`...)
 			b = appendJSONString(b, f.Message)
 			b = append(b, `,"segment":`...)
@@ -68,7 +69,8 @@ func (p *JSONPrinter) Render(b []byte, res *Result) []byte {
 			b = strconv.AppendInt(b, tx.SegOffset(seg), 10)
 			if f.Elem > 0 {
 				b = append(b, `,"element":`...)
-				b = appendJSONString(b, ElementRef(tx.SegIDAt(seg), f.Elem, f.Comp))
+				ref = appendElementRef(ref[:0], tx.segIDBytes(seg), f.Elem, f.Comp)
+				b = appendJSONString(b, str(ref))
 			}
 			if f.Hint != "" {
 				b = append(b, `,"hint":`...)
@@ -79,6 +81,20 @@ func (p *JSONPrinter) Render(b []byte, res *Result) []byte {
 		b = append(b, "]}\n"...)
 	}
 	return b
+}
+
+// lineNumber reads LX01 for the "line" member: 0 for a claim-level
+// finding (""), as strconv.Atoi gives for anything it cannot read, without
+// its error's allocation for the common cases.
+func lineNumber(lx string) int {
+	if n := atoi(lx); n >= 0 {
+		return n
+	}
+	if lx == "" {
+		return 0
+	}
+	n, _ := strconv.Atoi(lx)
+	return n
 }
 
 // Write writes the rendered lines.

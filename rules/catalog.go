@@ -92,6 +92,15 @@ type Catalog struct {
 type index struct {
 	addons      []indexedAddon // the enabled add-ons
 	facilityPOS Table
+	facility2   [100]bool // facilityPOS for the two-digit codes, as CMS writes every place of service
+}
+
+// facility reports whether place of service pos is in the facility table.
+func (x *index) facility(pos string) bool {
+	if len(pos) == 2 && pos[0]-'0' <= 9 && pos[1]-'0' <= 9 {
+		return x.facility2[int(pos[0]-'0')*10+int(pos[1]-'0')]
+	}
+	return x.facilityPOS[pos] != nil
 }
 
 type indexedAddon struct {
@@ -155,6 +164,11 @@ var kindTable = [numKinds]string{KindPrimary: TablePrimary, KindCPTPrimary: Tabl
 func (c *Catalog) index() *index {
 	c.once.Do(func() {
 		c.idx.facilityPOS = c.Table(TableFacilityPOS, "*")
+		for pos := range c.idx.facilityPOS {
+			if len(pos) == 2 && pos[0]-'0' <= 9 && pos[1]-'0' <= 9 {
+				c.idx.facility2[int(pos[0]-'0')*10+int(pos[1]-'0')] = true
+			}
+		}
 		codes := make([]string, 0, len(c.Addons))
 		for code, a := range c.Addons {
 			if a.Enabled {

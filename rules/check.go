@@ -90,6 +90,9 @@ func (k *checker) report(id string, line, seg, elem, comp int, msg, hint string)
 	if r == nil || r.Severity == edi.SeverityOff {
 		return
 	}
+	if r.ID == id {
+		id = r.ID // the catalog's copy: an id made in the arena ("USE-" + code) must not outlive it
+	}
 	k.out = append(k.out, edi.Finding{Rule: id, Severity: r.Severity, Line: line, Seg: seg, Elem: elem, Comp: comp,
 		Message: msg, Hint: hint, STC01: r.STC01, STC10: r.STC10})
 }
@@ -111,14 +114,19 @@ type sameDOS struct {
 	guidance   []int
 	distinctOK bool             // the line carries 59/XE/XS/XP/XU
 	buf        [numKinds][6]int // backing arrays: a claim has at most a few same-date lines of each kind
+	altBuf     [1]string
 }
 
 // Checker runs the catalog over one claim after another. Its scratch space
-// (a few hundred bytes) is reused, not allocated per claim: the engine keeps
-// one per transaction. The text of the findings it returns lives in its
-// arena, which grows with them: use one Checker per transaction, not one
-// for a whole run. A Checker is not safe for concurrent use.
+// (a few hundred bytes) is reused, not allocated per claim. The text of the
+// findings it returns lives in its arena, which grows with them until
+// Reset. A Checker is not safe for concurrent use.
 type Checker struct{ k checker }
+
+// Reset empties the arena for the next transaction's findings. The text of
+// every finding returned before is overwritten as new findings are made:
+// call it only once nothing reads them.
+func (ch *Checker) Reset() { ch.k.arena = ch.k.arena[:0] }
 
 // NewChecker returns a Checker over the catalog.
 func (c *Catalog) NewChecker() *Checker { return &Checker{k: checker{cat: c}} }
@@ -175,6 +183,7 @@ func (k *checker) summarize(li int, l *edi.Line, a *indexedAddon) *sameDOS {
 	for kind, list := range lists {
 		*list = s.buf[kind][:0]
 	}
+	s.altAddons = s.altBuf[:0]
 	for oi := range k.claim.Lines {
 		o := &k.claim.Lines[oi]
 		if oi == li || o.DOS != l.DOS {

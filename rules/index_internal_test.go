@@ -47,3 +47,31 @@ func TestIndex(t *testing.T) {
 	err := cat.LoadOverrides(strings.NewReader("addon 770020 on\n"), "test.rules")
 	assert.ErrorContains(t, err, `"770020" is not a code`)
 }
+
+// TestFacility: the two-digit array answers as the facility table does, for
+// every two-character place of service and a few others, before and after
+// an override changes the table.
+func TestFacility(t *testing.T) {
+	cat := Default()
+	agree := func() {
+		t.Helper()
+		x := cat.index()
+		for a := 0; a < 256; a++ {
+			for b := 0; b < 256; b++ {
+				pos := string([]byte{byte(a), byte(b)})
+				require.Equal(t, x.facilityPOS[pos] != nil, x.facility(pos), "%q", pos)
+			}
+		}
+		for _, pos := range []string{"", "2", "022", "22 ", "A1"} {
+			require.Equal(t, x.facilityPOS[pos] != nil, x.facility(pos), "%q", pos)
+		}
+	}
+	agree()
+	assert.True(t, cat.index().facility("22"))
+	assert.False(t, cat.index().facility("11"))
+	require.NoError(t, cat.LoadOverrides(strings.NewReader("add facility-pos * 11 7\nremove facility-pos * 22\n"), "test.rules"))
+	agree()
+	assert.True(t, cat.index().facility("11"))
+	assert.True(t, cat.index().facility("7"))
+	assert.False(t, cat.index().facility("22"))
+}

@@ -29,7 +29,7 @@ func (k *checker) modifierRules(li int, l *edi.Line) {
 	if pos == "" {
 		pos, seg, elem, comp = k.claim.POS, k.claim.Seg, 5, 1
 	}
-	if k.cat.index().facilityPOS[pos] != nil && !k.hasMod("26") {
+	if k.cat.index().facility(pos) && !k.hasMod("26") {
 		k.report("FACILITY-NEEDS-26", li, seg, elem, comp,
 			k.text("place of service ", pos, " is a facility and ", code, " lacks modifier 26: in a facility the professional bills only the professional component"),
 			"add modifier 26 to this line")

@@ -40,6 +40,11 @@ func outputs(t testing.TB, path string, jobs int) (map[string][]byte, edi.Summar
 }
 
 func outputsOf(t testing.TB, name string, b []byte, jobs int) (map[string][]byte, edi.Summary) {
+	return outputsRecycled(t, name, b, jobs, true)
+}
+
+// outputsRecycled is outputsOf with Options.Recycle set as asked.
+func outputsRecycled(t testing.TB, name string, b []byte, jobs int, recycle bool) (map[string][]byte, edi.Summary) {
 	bufs := map[string]*bytes.Buffer{}
 	for _, f := range formats {
 		bufs[f] = &bytes.Buffer{}
@@ -55,7 +60,7 @@ func outputsOf(t testing.TB, name string, b []byte, jobs int) (map[string][]byte
 		&edi.SplitPrinter{W: bufs["rejected"], Rejected: true},
 	}
 	var sum edi.Summary
-	require.NoError(t, scrub.Run(name, bytes.NewReader(b), scrub.Options{Engine: scrub.New(rules.Default()), Printers: printers, Jobs: jobs, Recycle: true}, &sum))
+	require.NoError(t, scrub.Run(name, bytes.NewReader(b), scrub.Options{Engine: scrub.New(rules.Default()), Printers: printers, Jobs: jobs, Recycle: recycle}, &sum))
 	for _, p := range printers {
 		require.NoError(t, p.Close(&sum))
 	}
@@ -95,14 +100,15 @@ func TestParallelOutputIsIdentical(t *testing.T) {
 	}
 }
 
-// Many transactions through every printer: with several jobs, model arrays
-// are handed back after rendering and reused by later transactions while
-// earlier ones still wait for the writer; nothing may leak between them.
+// Many transactions through every printer: model arrays are handed back
+// after rendering, findings and their text once written, and reused by
+// later transactions while earlier ones (with several jobs) still wait for
+// the writer; nothing may leak between them. The reference recycles nothing.
 func TestParallelManyTransactions(t *testing.T) {
 	in := build.Batch(build.BatchOptions{Seed: 11, Claims: 3000, PerTx: 97})
-	seq, seqSum := outputsOf(t, "batch", in, 1)
+	seq, seqSum := outputsRecycled(t, "batch", in, 1, false)
 	require.Equal(t, 3000, seqSum.Claims)
-	for _, jobs := range []int{2, 3, 8} {
+	for _, jobs := range []int{1, 2, 3, 8} {
 		par, parSum := outputsOf(t, "batch", in, jobs)
 		for _, f := range formats {
 			assert.Equal(t, string(seq[f]), string(par[f]), "jobs=%d %s", jobs, f)

@@ -28,6 +28,7 @@ type Options struct {
 type slot struct {
 	it   edi.Item
 	res  *edi.Result
+	scr  *scratch // recycled once the transaction is written (Options.Recycle)
 	out  [][]byte
 	done chan struct{}
 }
@@ -36,7 +37,12 @@ func (o *Options) process(s *slot) {
 	if s.it.Tx == nil {
 		return
 	}
-	s.res = o.Engine.Scrub(s.it.Tx)
+	if o.Recycle {
+		s.scr = o.Engine.getScratch()
+		s.res = o.Engine.scrub(s.it.Tx, s.scr)
+	} else {
+		s.res = o.Engine.Scrub(s.it.Tx)
+	}
 	s.out = make([][]byte, len(o.Printers))
 	for i, p := range o.Printers {
 		s.out[i] = p.Render(edi.RenderBuffer(), s.res)
@@ -74,6 +80,10 @@ func (o *Options) write(s *slot, sum *edi.Summary) error {
 	}
 	if s.it.Tx != nil && o.Recycle {
 		s.it.Tx.Release()
+		if s.scr != nil {
+			o.Engine.putScratch(s.scr) // the summary has counted the findings
+			s.scr, s.res = nil, nil
+		}
 	}
 	for _, b := range s.out {
 		edi.PutRenderBuffer(b) // every printer has written its bytes
