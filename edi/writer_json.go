@@ -1,9 +1,11 @@
 package edi
 
 import (
+	"encoding/binary"
 	"io"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // JSONPrinter writes newline-delimited JSON: exactly one object per claim
@@ -117,10 +119,7 @@ func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		// Copy the run of plain ASCII in one append: nearly every value is
 		// a code, a number or a message with nothing to escape.
-		j := i
-		for j < len(s) && jsonPlain[s[j]] {
-			j++
-		}
+		j := plainRun(s, i)
 		if j > i {
 			b = append(b, s[i:j]...)
 			i = j
@@ -148,6 +147,29 @@ func appendJSONString(b []byte, s string) []byte {
 		i += size
 	}
 	return append(b, '"')
+}
+
+// plainRun returns the end of the run of jsonPlain bytes from s[i]: eight
+// bytes at a time while no byte is below 0x20, a quote, a backslash or
+// non-ASCII (findings' messages are long runs of plain text), then byte by
+// byte.
+func plainRun(s string, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(s); i += 8 {
+		x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+		q, bs := x^(ones*'"'), x^(ones*'\\')
+		// A lane's high bit: below 0x20 (or from 0xA0), a quote, a
+		// backslash; x's own: non-ASCII. Borrows only mark lanes above a
+		// marked one, and a marked word is read byte by byte.
+		special := (x - ones*0x20) | (q-ones)&^q | (bs-ones)&^bs | x
+		if special&highs != 0 {
+			break
+		}
+	}
+	for i < len(s) && jsonPlain[s[i]] {
+		i++
+	}
+	return i
 }
 
 // jsonPlain marks the bytes a JSON string holds as they are: printable

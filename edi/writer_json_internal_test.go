@@ -35,3 +35,35 @@ func TestAppendJSONString(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainRun: the eight-bytes-at-a-time scan stops exactly where the
+// byte table says, for every byte value at every place of a long plain run.
+func TestPlainRun(t *testing.T) {
+	ref := func(s string, i int) int {
+		for i < len(s) && jsonPlain[s[i]] {
+			i++
+		}
+		return i
+	}
+	base := []byte(strings.Repeat("PLAIN text, 0-9 ~!", 3))
+	for c := 0; c < 256; c++ {
+		for at := 0; at < len(base); at++ {
+			b := append([]byte(nil), base...)
+			b[at] = byte(c)
+			for from := 0; from < 10; from++ {
+				require.Equal(t, ref(string(b), from), plainRun(string(b), from), "byte %#x at %d from %d", c, at, from)
+			}
+		}
+	}
+	rng := rand.New(rand.NewSource(5))
+	for i := 0; i < 20000; i++ {
+		b := make([]byte, rng.Intn(40))
+		for j := range b {
+			b[j] = byte(0x20 + rng.Intn(0x60))
+			if rng.Intn(30) == 0 {
+				b[j] = byte(rng.Intn(256))
+			}
+		}
+		require.Equal(t, ref(string(b), 0), plainRun(string(b), 0), "%q", b)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"math/bits"
 	"os"
 	"sort"
 	"strconv"
@@ -106,7 +107,62 @@ func (x *index) facility(pos string) bool {
 type indexedAddon struct {
 	key   uint64
 	addon *Addon
-	facts map[uint64]*Facts // code key → facts
+	facts factTable // code key → facts
+}
+
+// factTable maps code keys to facts by open addressing, at most a quarter
+// full: a multiply, a shift and nearly always one compare. It replaced a Go
+// map, whose lookup was the add-on rules' largest cost (fixtures/bench
+// BenchmarkScrub -cpuprofile).
+type factTable struct {
+	keys  []uint64 // 0: empty (no code has key 0)
+	facts []*Facts
+	shift uint
+	n     int // keys set
+}
+
+func (t *factTable) slot(k uint64) int { return int((k * 0x9E3779B97F4A7C15) >> t.shift) }
+
+// get returns the facts of key k, or nil.
+func (t *factTable) get(k uint64) *Facts {
+	if k == 0 || len(t.keys) == 0 {
+		return nil
+	}
+	mask := len(t.keys) - 1
+	for i := t.slot(k); ; i = (i + 1) & mask {
+		switch t.keys[i] {
+		case k:
+			return t.facts[i]
+		case 0:
+			return nil
+		}
+	}
+}
+
+// set makes k's facts f, growing the table to stay at most a quarter full.
+func (t *factTable) set(k uint64, f *Facts) {
+	if 4*(t.n+1) > len(t.keys) {
+		old := *t
+		size := 16
+		for size < 8*(t.n+1) {
+			size *= 2
+		}
+		t.keys, t.facts, t.shift, t.n = make([]uint64, size), make([]*Facts, size), uint(64-bits.TrailingZeros(uint(size))), 0
+		for i, key := range old.keys {
+			if key != 0 {
+				t.set(key, old.facts[i])
+			}
+		}
+	}
+	mask := len(t.keys) - 1
+	i := t.slot(k)
+	for t.keys[i] != 0 && t.keys[i] != k {
+		i = (i + 1) & mask
+	}
+	if t.keys[i] == 0 {
+		t.n++
+	}
+	t.keys[i], t.facts[i] = k, f
 }
 
 // codeKey packs a code of up to seven bytes, and its length, into one
@@ -125,7 +181,7 @@ func codeKey(s string) uint64 {
 }
 
 // factsOf returns the facts of code under add-on a, or nil.
-func (a *indexedAddon) factsOf(code string) *Facts { return a.facts[codeKey(code)] }
+func (a *indexedAddon) factsOf(code string) *Facts { return a.facts.get(codeKey(code)) }
 
 // addonOf returns the enabled add-on of code, or nil.
 func (c *Catalog) addonOf(code string) *indexedAddon {
@@ -177,12 +233,12 @@ func (c *Catalog) index() *index {
 		}
 		sort.Strings(codes)
 		for _, code := range codes {
-			ia := indexedAddon{key: codeKey(code), addon: c.Addons[code], facts: map[uint64]*Facts{}}
+			ia := indexedAddon{key: codeKey(code), addon: c.Addons[code]}
 			set := func(k string, kind int, r *Row) {
 				f := ia.factsOf(k)
 				if f == nil {
 					f = &Facts{}
-					ia.facts[codeKey(k)] = f
+					ia.facts.set(codeKey(k), f)
 				}
 				f[kind] = r
 			}

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -74,4 +75,33 @@ func TestFacility(t *testing.T) {
 	assert.True(t, cat.index().facility("11"))
 	assert.True(t, cat.index().facility("7"))
 	assert.False(t, cat.index().facility("22"))
+}
+
+// TestFactTable: the open-addressing table answers as a map does, through
+// growth, overwrites, neighbouring keys and keys never set.
+func TestFactTable(t *testing.T) {
+	var tab factTable
+	want := map[uint64]*Facts{}
+	assert.Nil(t, tab.get(codeKey("77002")), "empty table")
+	for i := 0; i < 3000; i++ {
+		k := codeKey(strconv.Itoa(10000 + i*7))
+		f := &Facts{}
+		tab.set(k, f)
+		want[k] = f
+		if i%3 == 0 { // overwrite
+			f = &Facts{}
+			tab.set(k, f)
+			want[k] = f
+		}
+	}
+	require.Equal(t, len(want), tab.n)
+	assert.LessOrEqual(t, 4*tab.n, len(tab.keys), "at most a quarter full")
+	for k, f := range want {
+		require.Same(t, f, tab.get(k))
+	}
+	for i := 0; i < 30000; i++ {
+		k := codeKey(strconv.Itoa(i))
+		require.Equal(t, want[k], tab.get(k), "%d", i)
+	}
+	assert.Nil(t, tab.get(0))
 }
