@@ -2,6 +2,7 @@ package edi
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"strconv"
@@ -349,9 +350,9 @@ func (p *Parser) body() {
 			pos = lead
 			break
 		}
-		b := buf[pos : pos+4]
-		id := kindAt(b[0], b[1], b[2], b[3], sep, term)
-		if id == SegST || id == SegSE || id >= SegGS || b[0] == 'I' && b[1] == 'S' && b[2] == 'A' {
+		w := binary.LittleEndian.Uint32(buf[pos:])
+		id := kindAt(w, sep, term)
+		if id == SegST || id == SegSE || id >= SegGS || w&0xFFFFFF == 'I'|'S'<<8|'A'<<16 {
 			pos = lead
 			break
 		}
@@ -371,20 +372,19 @@ func (p *Parser) body() {
 	r.pos = pos
 }
 
-// kindAt classifies a segment from its first four bytes exactly as
-// segIDOf(Segment.ID()) does: identifiers are two or three characters, and
-// letters never equal a delimiter.
-func kindAt(c0, c1, c2, c3, sep, term byte) SegID {
-	switch {
-	case c2 == sep || c2 == term:
-		return segKind(uint32(c0) | uint32(c1)<<8)
-	case c3 == sep || c3 == term:
-		if c2 == 0 {
-			return SegOther // as segIDOf: a NUL third byte would pack like a two-byte id
+// kindAt classifies a segment from its first four bytes, packed
+// little-endian in w, exactly as segIDOf(Segment.ID()) does: identifiers
+// are two or three characters, and letters never equal a delimiter. (Small
+// enough to inline: it runs for every segment.)
+func kindAt(w uint32, sep, term byte) SegID {
+	k := w & 0xFFFF
+	if c2 := byte(w >> 16); c2 != sep && c2 != term {
+		if c3 := byte(w >> 24); c3 != sep && c3 != term || c2 == 0 {
+			return SegOther // a NUL third byte, as in segIDOf, would pack like a two-byte id
 		}
-		return segKind(uint32(c0) | uint32(c1)<<8 | uint32(c2)<<16)
+		k = w & 0xFFFFFF
 	}
-	return SegOther
+	return segKind(k)
 }
 
 // appendSeg adds a segment's exact bytes to the open transaction (through

@@ -28,7 +28,7 @@ func TestKindAtAgreesWithSegIDOf(t *testing.T) {
 						id = raw[:i]
 					}
 					want := segIDOf(id) // an id of four bytes or more is SegOther
-					if got := kindAt(c0, c1, c2, c3, sep, term); got != want {
+					if got := kindAt(uint32(c0)|uint32(c1)<<8|uint32(c2)<<16|uint32(c3)<<24, sep, term); got != want {
 						t.Fatalf("%q: kindAt %d, segIDOf(%q) %d", []byte{c0, c1, c2, c3}, got, id, want)
 					}
 					n++
