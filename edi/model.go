@@ -483,11 +483,12 @@ func (t *Transaction) Build() {
 			h := push(&t.HLs)
 			h.Seg, h.OwnEnd, h.ID, h.Parent, h.Level, h.HasChild, h.NameSeg = i, -1, id, -1, level, !f.end, -1
 			curHL = len(t.HLs) - 1
-			if !isInt(h.ID, len(t.HLs)) {
+			inSequence := isInt(h.ID, len(t.HLs))
+			if !inSequence {
 				problem(Problem{Rule: "X12-HL-SEQUENCE", Seg: i, Elem: 1, SegCode: "8", ElemCode: "7", ElemRef: "628",
 					Loop: "2000", Value: h.ID, Msg: "HL01 is " + quote(h.ID) + ", expected " + strconv.Itoa(len(t.HLs)) + " (HL01 counts up from 1)"})
 			}
-			if hlByID == nil && !isInt(h.ID, len(t.HLs)) {
+			if hlByID == nil && !inSequence {
 				hlByID = make(map[string]int, len(t.HLs))
 				for k := range t.HLs[:curHL] {
 					if _, dup := hlByID[t.HLs[k].ID]; !dup {
