@@ -484,7 +484,12 @@ func (r *Reader) nextSegment() bool {
 // skipBlank returns the index of the first byte at or after pos that is
 // neither white space nor the terminator (an empty segment), or len(b).
 func skipBlank(b []byte, pos int, term byte) int {
-	for pos < len(b) && (isSpace(b[pos]) || b[pos] == term) {
+	for pos < len(b) {
+		// Nearly always the first letter of an ID: one compare (white
+		// space is at most ' ') and the terminator's.
+		if c := b[pos]; c > ' ' && c != term || !isSpace(c) && c != term {
+			break
+		}
 		pos++
 	}
 	return pos
