@@ -303,6 +303,19 @@ func (t *Transaction) first(i int) string {
 	return str(f.next())
 }
 
+// lx returns LX01 of segment i, reading the usual "LX*n" in place.
+func (t *Transaction) lx(i int) string {
+	c, sep := t.Content(i), t.Interchange.Delims.Element
+	if t.generic || len(c) < 3 || c[2] != sep {
+		return t.first(i)
+	}
+	j := 3
+	for j < len(c) && c[j] != sep {
+		j++
+	}
+	return str(c[3:j])
+}
+
 // Elements splits segment i into dst (reused) without copying.
 func (t *Transaction) Elements(dst [][]byte, i int) [][]byte {
 	return SplitElements(dst[:0], t.Content(i), t.Interchange.Delims.Element)
@@ -641,7 +654,7 @@ func (t *Transaction) Build() {
 				claim.NoteAt = i
 			}
 			line = push(&t.lines)
-			line.Index, line.Seg, line.End, line.LX = len(t.lines)-1-claimLines, i, len(t.Segs), t.first(i)
+			line.Index, line.Seg, line.End, line.LX = len(t.lines)-1-claimLines, i, len(t.Segs), t.lx(i)
 			line.SV1, line.DTP, line.NTE, line.NoteAt = -1, -1, -1, -1
 			inOtherPayer = false
 		case SegSV1:
