@@ -97,6 +97,15 @@ var segNames = [...]struct {
 	{"HI", SegHI},
 }
 
+// segIDLen is the length of each kind's identifier (0 for SegOther and
+// SegTruncated).
+var segIDLen = func() (n [SegIEA + 1]uint8) {
+	for _, s := range segNames {
+		n[s.id] = uint8(len(s.name))
+	}
+	return n
+}()
+
 const (
 	segHashMul  = 0x38c0c8fd // found by search: no two segNames share a slot
 	segHashBits = 6
@@ -298,8 +307,7 @@ func (t *Transaction) SegOffset(i int) int64 {
 
 // first returns element 1 of segment i without splitting the rest.
 func (t *Transaction) first(i int) string {
-	f := t.fields(i)
-	f.next()
+	f := t.elements(i)
 	return str(f.next())
 }
 
@@ -333,11 +341,6 @@ type fields struct {
 
 func newFields(b []byte, sep byte) fields { return fields{b: b, sep: sep} }
 
-// fields returns a cursor at segment i's ID.
-func (t *Transaction) fields(i int) fields {
-	return newFields(t.Content(i), t.Interchange.Delims.Element)
-}
-
 // next returns the next element, or nil past the last one. (A byte loop:
 // elements are a few bytes long, and an eight-bytes-at-a-time search, as
 // in SplitElements, made BenchmarkModel a fifth slower here.)
@@ -361,6 +364,23 @@ func (f *fields) skip(n int) {
 	for ; n > 0; n-- {
 		f.next()
 	}
+}
+
+// elements returns a cursor at element 1 of segment i. The ID's length
+// follows from the kind the segment was indexed with (two bytes for HL,
+// three for NM1, …), so the ID is not scanned for its end.
+func (t *Transaction) elements(i int) fields {
+	c, sep := t.Content(i), t.Interchange.Delims.Element
+	n := int(segIDLen[t.Segs[i].ID])
+	if t.generic || n == 0 || len(c) < n || len(c) > n && c[n] != sep {
+		f := newFields(c, sep) // from the ID
+		f.next()
+		return f
+	}
+	if len(c) == n {
+		return fields{sep: sep, end: true} // no element after the ID
+	}
+	return newFields(c[n+1:], sep)
 }
 
 // str views b as a string without copying: Raw is immutable once handed over.
@@ -490,8 +510,7 @@ func (t *Transaction) Build() {
 			if len(t.HLs) == 0 {
 				t.HeaderEnd = i
 			}
-			f := t.fields(i)
-			f.next()
+			f := t.elements(i)
 			id, parentID, level := str(f.next()), str(f.next()), str(f.next())
 			h := push(&t.HLs)
 			h.Seg, h.OwnEnd, h.ID, h.Parent, h.Level, h.HasChild, h.NameSeg = i, -1, id, -1, level, !f.end, -1
@@ -544,8 +563,7 @@ func (t *Transaction) Build() {
 			}
 			inOtherPayer = false
 		case SegNM1:
-			f := t.fields(i)
-			f.next()
+			f := t.elements(i)
 			q := str(f.next())
 			// Only NM1*82, *85, *IL, *QC, *40 and *41 carry what the model reads.
 			if q != "82" && q != "85" && q != "IL" && q != "QC" && q != "40" && q != "41" {
@@ -603,8 +621,7 @@ func (t *Transaction) Build() {
 			if curHL >= 0 && t.HLs[curHL].OwnEnd < 0 {
 				t.HLs[curHL].OwnEnd = i
 			}
-			f := t.fields(i)
-			f.next()
+			f := t.elements(i)
 			claim = push(&t.Claims)
 			claim.Index, claim.HL, claim.Seg, claim.End = len(t.Claims)-1, curHL, i, len(t.Segs)
 			claim.ID, claim.D9Seg, claim.NTE, claim.NoteAt = str(f.next()), -1, -1, -1
@@ -677,8 +694,7 @@ func (t *Transaction) Build() {
 				line.DOSEnd = line.DOS
 				continue
 			}
-			f := t.fields(i)
-			f.next()
+			f := t.elements(i)
 			if str(f.next()) == "472" {
 				line.DTP = i
 				format, v := str(f.next()), f.next()
@@ -696,8 +712,7 @@ func (t *Transaction) Build() {
 				}
 			}
 		case SegREF:
-			f := t.fields(i)
-			f.next()
+			f := t.elements(i)
 			q := str(f.next())
 			switch {
 			case line != nil && q == "6R":
@@ -832,8 +847,7 @@ func (t *Transaction) readSV1(i int, line *Line, problem func(Problem)) {
 	if !t.generic && readSV1Usual(t.Content(i), line, d.Element, d.Component) {
 		return
 	}
-	f := t.fields(i)
-	f.next()
+	f := t.elements(i)
 	sv101, sv102 := f.next(), f.next()
 	f.next()
 	sv104, sv105 := f.next(), f.next()
