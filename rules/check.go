@@ -101,20 +101,17 @@ func (k *checker) report(id string, line, seg, elem, comp int, msg, hint string)
 // date of service: which tables their codes fall in. Every add-on rule reads
 // this one summary, so the claim's lines are walked once per add-on line.
 type sameDOS struct {
-	idx        int
-	line       *edi.Line
-	addon      *Addon
-	primaries  []int // lines whose code is a primary of this add-on in effect on the DOS
-	cptOnly    []int // lines whose code is a CPT-only primary (55700)
+	idx   int
+	line  *edi.Line
+	addon *Addon
+	// of lists, by kind, the lines whose code has that kind for this
+	// add-on in effect on the DOS: of[KindPrimary] are the primaries,
+	// of[KindCPTPrimary] the CPT-only primaries (55700), of[KindAltPrimary]
+	// the primaries of an alternative add-on (77003), …. Their arrays are
+	// kept from line to line: only lengths are reset.
+	of         [numKinds][]int
 	altAddons  []string
-	alt        []int // lines whose code is a primary of an alternative add-on (77003)
-	included   []int
-	central    []int
-	arthro     []int
-	guidance   []int
-	distinctOK bool             // the line carries 59/XE/XS/XP/XU
-	buf        [numKinds][6]int // backing arrays: a claim has at most a few same-date lines of each kind
-	altBuf     [1]string
+	distinctOK bool // the line carries 59/XE/XS/XP/XU
 }
 
 // Checker runs the catalog over one claim after another. Its scratch space
@@ -177,13 +174,11 @@ type addonLine struct {
 
 func (k *checker) summarize(li int, l *edi.Line, a *indexedAddon) *sameDOS {
 	s := &k.scratch
-	*s = sameDOS{idx: li, line: l, addon: a.addon}
-	lists := [numKinds]*[]int{KindPrimary: &s.primaries, KindCPTPrimary: &s.cptOnly, KindAltPrimary: &s.alt,
-		KindIncluded: &s.included, KindCentralVenous: &s.central, KindArthrographySI: &s.arthro, KindGuidance: &s.guidance}
-	for kind, list := range lists {
-		*list = s.buf[kind][:0]
+	s.idx, s.line, s.addon, s.distinctOK = li, l, a.addon, false
+	for kind := range s.of {
+		s.of[kind] = s.of[kind][:0]
 	}
-	s.altAddons = s.altBuf[:0]
+	s.altAddons = s.altAddons[:0]
 	for oi := range k.claim.Lines {
 		o := &k.claim.Lines[oi]
 		if oi == li || o.DOS != l.DOS {
@@ -195,7 +190,7 @@ func (k *checker) summarize(li int, l *edi.Line, a *indexedAddon) *sameDOS {
 		}
 		for kind, r := range f {
 			if r != nil && r.InEffect(l.DOS) {
-				*lists[kind] = append(*lists[kind], oi)
+				s.of[kind] = append(s.of[kind], oi)
 			}
 		}
 		if r := f[KindAltPrimary]; r != nil && r.InEffect(l.DOS) && len(s.altAddons) == 0 {

@@ -6,9 +6,9 @@ package rules
 
 func (k *checker) primaryRules(s *sameDOS) {
 	l, code := s.line, s.addon.Code
-	hasPrimary := len(s.primaries) > 0
-	useAlt := !hasPrimary && len(s.alt) > 0
-	if !hasPrimary && len(s.cptOnly) == 0 && !useAlt {
+	hasPrimary := len(s.of[KindPrimary]) > 0
+	useAlt := !hasPrimary && len(s.of[KindAltPrimary]) > 0
+	if !hasPrimary && len(s.of[KindCPTPrimary]) == 0 && !useAlt {
 		k.report("AOC-NO-PRIMARY", s.idx, l.SV1, 1, 2,
 			k.text(code, " on ", k.day(l.DOS), " has no qualifying primary procedure on the same claim and date of service"),
 			k.text("bill the guided procedure (for example 20610 or 64415) with the same date on this claim, or remove ", code))
@@ -16,15 +16,15 @@ func (k *checker) primaryRules(s *sameDOS) {
 	if useAlt {
 		alt := s.altAddons[0]
 		k.report(k.text("USE-", alt), s.idx, l.SV1, 1, 2,
-			k.text("the only guided procedure on ", k.day(l.DOS), " is ", k.codesOf(s.alt), ", a ", alt, " primary (spine or paraspinous): guidance is ", alt, ", not ", code),
+			k.text("the only guided procedure on ", k.day(l.DOS), " is ", k.codesOf(s.of[KindAltPrimary]), ", a ", alt, " primary (spine or paraspinous): guidance is ", alt, ", not ", code),
 			k.text("replace ", code, " with ", alt, " on this line"))
 	}
-	if !hasPrimary && len(s.cptOnly) > 0 {
+	if !hasPrimary && len(s.of[KindCPTPrimary]) > 0 {
 		k.report("PRIMARY-NOT-CMS", s.idx, l.SV1, 1, 2,
-			k.text("the only primary for ", code, " on ", k.day(l.DOS), " is ", k.codesOf(s.cptOnly), ": a CPT primary absent from the CMS add-on edit table, so Medicare denies ", code),
+			k.text("the only primary for ", code, " on ", k.day(l.DOS), " is ", k.codesOf(s.of[KindCPTPrimary]), ": a CPT primary absent from the CMS add-on edit table, so Medicare denies ", code),
 			k.text("for Medicare remove ", code, "; for a payer that pays it, switch this warning off in a --rules file"))
 	}
-	prims := append(append(k.primBuf[:0], s.primaries...), s.cptOnly...)
+	prims := append(append(k.primBuf[:0], s.of[KindPrimary]...), s.of[KindCPTPrimary]...)
 	if len(prims) == 0 {
 		return
 	}
