@@ -20,6 +20,13 @@ func TestCodeKey(t *testing.T) {
 		}
 		seen[k] = c
 	}
+	for _, c := range codes { // the five-byte fast path packs as the loop does
+		want := uint64(len(c)) << 56
+		for i := 0; i < len(c); i++ {
+			want |= uint64(c[i]) << (8 * i)
+		}
+		assert.Equal(t, want, codeKey(c), c)
+	}
 	assert.Zero(t, codeKey(""))
 	assert.Zero(t, codeKey("12345678"), "eight bytes do not fit beside the length")
 }
