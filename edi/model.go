@@ -899,34 +899,52 @@ func readSV1Usual(c []byte, line *Line, sep, comp byte) bool {
 		c[12] != comp && c[12] != sep {
 		return false
 	}
+	// The commonest shapes are tested at fixed places before any loop: a
+	// loop's exit at an element of varying length is a mispredicted branch.
 	p := 12
-	extra := 0 // components after the code
-	for ; p < len(c) && c[p] != sep; p++ {
-		if c[p] == comp {
-			extra++
+	switch {
+	case c[12] == sep: // no modifier
+	case len(c) > 15 && c[15] == sep && c[13] != comp && c[13] != sep && c[14] != comp && c[14] != sep: // one of two characters
+		p = 15
+	default:
+		extra := 0 // components after the code
+		for ; p < len(c) && c[p] != sep; p++ {
+			if c[p] == comp {
+				extra++
+			}
 		}
-	}
-	if extra > 5 || p == len(c) {
-		return false
+		if extra > 5 || p == len(c) {
+			return false
+		}
 	}
 	sv101 := c[4:p]
 	charge, p, ok := scanDecimal(c, p+1, sep)
 	if !ok || p == len(c) {
 		return false
 	}
-	for p++; p < len(c) && c[p] != sep; p++ { // SV103
+	if p+3 < len(c) && c[p+1] == 'U' && c[p+2] == 'N' && c[p+3] == sep { // SV103 UN
+		p += 3
+	} else {
+		for p++; p < len(c) && c[p] != sep; p++ {
+		}
+		if p == len(c) {
+			return false
+		}
 	}
-	if p == len(c) {
-		return false
-	}
-	units, p, ok := scanDecimal(c, p+1, sep)
-	if !ok {
+	var units Decimal
+	if p+1 < len(c) && c[p+1]-'0' <= 9 && (p+2 == len(c) || c[p+2] == sep) { // one digit
+		units, p = Decimal(c[p+1]-'0')*decimalScale, p+2
+	} else if units, p, ok = scanDecimal(c, p+1, sep); !ok {
 		return false
 	}
 	pos := p
 	if p < len(c) {
 		pos = p + 1
-		for p = pos; p < len(c) && c[p] != sep; p++ {
+		if pos < len(c) && c[pos] == sep { // SV105 empty
+			p = pos
+		} else {
+			for p = pos; p < len(c) && c[p] != sep; p++ {
+			}
 		}
 	}
 	line.SV101, line.compSep, line.Code = str(sv101), comp, str(c[7:12])

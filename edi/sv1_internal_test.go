@@ -1,0 +1,47 @@
+package edi
+
+import (
+	"math/rand"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestReadSV1Usual: wherever the reader of the usual SV1 shape accepts a
+// segment, it reads exactly what the general reader does, and the general
+// reader finds no problem there. Segments come from a grammar of SV1s, good
+// and bad, and every prefix of each (a segment cut anywhere), so that every
+// fixed place the usual reader looks at is also missing once.
+func TestReadSV1Usual(t *testing.T) {
+	pick := func(r *rand.Rand, xs ...string) string { return xs[r.Intn(len(xs))] }
+	r := rand.New(rand.NewSource(9))
+	accepted := 0
+	for n := 0; n < 20000; n++ {
+		comps := []string{pick(r, "HC", "HC", "ER", "XX", "H", ""), pick(r, "77002", "64415", "7700", "770021", "7700A", "")}
+		for m := r.Intn(7); m > 0; m-- {
+			comps = append(comps, pick(r, "26", "26", "51", "X", "XSS", "", "59"))
+		}
+		els := []string{"SV1", strings.Join(comps, ":"), pick(r, "95", "400", "115.66", "1.1234567", "-5", "", "0012", "1e3", "1234567890123"),
+			pick(r, "UN", "UN", "MJ", "", "UNX", "U"), pick(r, "1", "1", "2", "10", "1.5", "", "a", "-1")}
+		for m := r.Intn(4); m > 0; m-- {
+			els = append(els, pick(r, "", "11", "2", "1"))
+		}
+		seg := strings.Join(els, "*")
+		for cut := 1; cut <= len(seg); cut++ {
+			c := []byte(seg[:cut])
+			tx := &Transaction{Interchange: &Interchange{Delims: Default}, Raw: c, Segs: []Seg{{End: int32(len(c)), Stop: int32(len(c)), ID: SegSV1}}, generic: true}
+			var general, usual Line
+			var problems []Problem
+			tx.readSV1(0, &general, func(p Problem) { problems = append(problems, p) })
+			if !readSV1Usual(c, &usual, Default.Element, Default.Component) {
+				continue
+			}
+			accepted++
+			usual.SV1 = general.SV1
+			require.Empty(t, problems, "%q: the usual reader accepted an SV1 with a problem", c)
+			require.Equal(t, general, usual, "%q", c)
+		}
+	}
+	require.Greater(t, accepted, 4000, "the grammar makes usual SV1s")
+}
