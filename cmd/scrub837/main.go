@@ -433,13 +433,13 @@ func explain(w io.Writer, cat *rules.Catalog, id string) (int, error) {
 // memoryLimit is the Go runtime's soft memory limit for a run with jobs
 // parallel jobs. Each job scrubs one transaction with its model; the bytes of
 // a few more wait for a worker or the writer. On the 5,000-claim benchmark
-// batch the live heap peaks at about 12 MB with one job and 28 MB with two
-// (GODEBUG=gctrace=1), and at the collector's default target (twice the live
-// heap) two jobs reach 59 MB RSS. A limit a little above the live heap makes
-// the collector run before the heap doubles. At 10 MiB per job, two jobs
-// peaked at 62 MB RSS once in 7 runs once the pipeline got faster (it makes
-// garbage sooner); at 7 MiB per job they stay at 47–51 MB with no loss of
-// speed (interleaved runs, README "Performance"). It is soft: a larger
-// transaction set only makes the collector run more often, and GOMEMLIMIT or
-// GOGC in the environment take precedence.
-func memoryLimit(jobs int) int64 { return int64(32+7*max(jobs, 1)) << 20 }
+// batch the live heap peaks at about 13 MB with one job and 32 MB with two
+// (GODEBUG=gctrace=1); at the collector's default target (twice the live
+// heap) two jobs would pass 64 MB RSS. A limit a little above the live heap
+// makes the collector run before the heap doubles. Since findings and
+// verdicts are recycled the collector seldom runs, and at 32+7 MiB per job
+// two jobs peaked at 53–62 MB RSS in 3 runs of 16 (46–49 MB otherwise); at
+// 26+7 MiB they peak at 41–51 MB, at the same speed (README "Performance").
+// It is soft: a larger transaction set only makes the collector run more
+// often, and GOMEMLIMIT or GOGC in the environment take precedence.
+func memoryLimit(jobs int) int64 { return int64(26+7*max(jobs, 1)) << 20 }
