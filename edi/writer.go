@@ -138,17 +138,29 @@ func (w *segWriter) seg(els ...string) {
 		}
 		// Whatever an element holds, it cannot end the element or segment
 		// early: values copied from the input may carry our delimiters.
-		for k := 0; k < len(e); k++ {
-			c := e[k]
-			if c == w.d.Element || c == w.d.Segment || (w.d.Repetition != 0 && c == w.d.Repetition) || c == '\r' || c == '\n' {
-				c = ' '
+		// Runs of safe bytes are written in one go (byte by byte, this loop
+		// was a third of the 277CA writer's time).
+		for len(e) > 0 {
+			k := 0
+			for k < len(e) && !w.splits(e[k]) {
+				k++
 			}
-			w.b.WriteByte(c)
+			w.b.WriteString(e[:k])
+			if k == len(e) {
+				break
+			}
+			w.b.WriteByte(' ')
+			e = e[k+1:]
 		}
 	}
 	w.b.WriteByte(w.d.Segment)
 	w.b.WriteString(w.nl)
 	w.n++
+}
+
+// splits reports whether c would end an element or a segment early.
+func (w *segWriter) splits(c byte) bool {
+	return c == w.d.Element || c == w.d.Segment || (w.d.Repetition != 0 && c == w.d.Repetition) || c == '\r' || c == '\n'
 }
 
 func (w *segWriter) comp(parts ...string) string {

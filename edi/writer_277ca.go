@@ -62,7 +62,17 @@ func (w *segWriter) stc(p statusPair, date, action, amount string) {
 	w.seg("STC", w.status(p.stc01), date, action, amount, "", "", "", "", "", w.status(p.stc10))
 }
 
-func dateD8(d int) string { return fmt.Sprintf("%08d", d) }
+func dateD8(d int) string {
+	if d < 0 || d > 99999999 {
+		return fmt.Sprintf("%08d", d)
+	}
+	var b [8]byte
+	for i := 7; i >= 0; i-- {
+		b[i] = byte('0' + d%10)
+		d /= 10
+	}
+	return string(b[:])
+}
 
 // name reads NM103..NM105 and NM108/NM109 of an NM1 segment.
 func (t *Transaction) name(seg int) (kind, last, first, middle, idq, id string) {
