@@ -163,6 +163,12 @@ func (w *segWriter) splits(c byte) bool {
 	return c == w.d.Element || c == w.d.Segment || (w.d.Repetition != 0 && c == w.d.Repetition) || c == '\r' || c == '\n'
 }
 
+// splitsComposite reports whether c would end a component, an element or
+// a segment early (clean's test: \r and \n are left to seg).
+func (w *segWriter) splitsComposite(c byte) bool {
+	return c == w.d.Element || c == w.d.Component || c == w.d.Segment || (w.d.Repetition != 0 && c == w.d.Repetition)
+}
+
 func (w *segWriter) comp(parts ...string) string {
 	for len(parts) > 1 && parts[len(parts)-1] == "" {
 		parts = parts[:len(parts)-1]
@@ -173,13 +179,16 @@ func (w *segWriter) comp(parts ...string) string {
 // clean makes a value safe to write as one element: delimiters of the
 // output would split it, so they become spaces.
 func (w *segWriter) clean(s string) string {
-	if strings.IndexByte(s, w.d.Element) < 0 && strings.IndexByte(s, w.d.Component) < 0 &&
-		strings.IndexByte(s, w.d.Segment) < 0 && (w.d.Repetition == 0 || strings.IndexByte(s, w.d.Repetition) < 0) {
+	i := 0 // one pass: values are names and codes, a few bytes each
+	for i < len(s) && !w.splitsComposite(s[i]) {
+		i++
+	}
+	if i == len(s) {
 		return s
 	}
 	b := []byte(s)
 	for i, c := range b {
-		if c == w.d.Element || c == w.d.Component || c == w.d.Segment || (w.d.Repetition != 0 && c == w.d.Repetition) {
+		if w.splitsComposite(c) {
 			b[i] = ' '
 		}
 	}

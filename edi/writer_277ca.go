@@ -236,8 +236,10 @@ func (p *Printer277CA) claim(w *segWriter, tx *Transaction, ci int, cr *ClaimRes
 			memberSeg = tx.HLs[h.Parent].NameSeg
 		}
 	}
-	_, last, first, middle, _, _ := tx.name(patSeg)
-	_, _, _, _, idq, id := tx.name(memberSeg)
+	_, last, first, middle, idq, id := tx.name(patSeg)
+	if memberSeg != patSeg {
+		_, _, _, _, idq, id = tx.name(memberSeg)
+	}
 	if idq != "MI" || id == "" {
 		idq, id = "", ""
 	}
