@@ -192,7 +192,7 @@ type providerGroup struct {
 // input order, with claims outside any billing provider last.
 func providerGroups(tx *Transaction) []providerGroup {
 	var out []providerGroup
-	at := map[int]int{}
+	at := make([]int32, len(tx.HLs)) // HL index → 1 + its group's index in out, 0 for none yet
 	var orphans []int
 	for ci := range tx.Claims {
 		h := billingHL(tx, tx.Claims[ci].HL)
@@ -200,10 +200,10 @@ func providerGroups(tx *Transaction) []providerGroup {
 			orphans = append(orphans, ci)
 			continue
 		}
-		k, ok := at[h]
-		if !ok {
+		k := int(at[h]) - 1
+		if k < 0 {
 			k = len(out)
-			at[h] = k
+			at[h] = int32(k + 1)
 			out = append(out, providerGroup{hl: h})
 		}
 		out[k].claims = append(out[k].claims, ci)
