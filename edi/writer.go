@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // Printer writes one output format. Render formats one scrubbed
@@ -109,6 +110,57 @@ type segWriter struct {
 	d  Delimiters
 	nl string
 	n  int // segments written since reset
+	// tmp holds values formatted for the segments being written (amounts,
+	// dates, composites), viewed as strings without a copy each: the
+	// 277CA formats several per claim. reset empties it once nothing
+	// holds its views.
+	tmp []byte
+}
+
+// reset empties tmp: every string viewing it is then stale.
+func (w *segWriter) reset() { w.tmp = w.tmp[:0] }
+
+// view returns tmp from start on as a string, without a copy.
+func (w *segWriter) view(start int) string {
+	if start == len(w.tmp) {
+		return ""
+	}
+	return unsafe.String(&w.tmp[start], len(w.tmp)-start)
+}
+
+// itoa formats n in tmp.
+func (w *segWriter) itoa(n int) string {
+	start := len(w.tmp)
+	w.tmp = strconv.AppendInt(w.tmp, int64(n), 10)
+	return w.view(start)
+}
+
+// amount formats d as Decimal.String does, in tmp.
+func (w *segWriter) amount(d Decimal) string {
+	start := len(w.tmp)
+	w.tmp = d.Append(w.tmp)
+	return w.view(start)
+}
+
+// d8 formats a yyyymmdd date as eight digits, in tmp; hi > 0 makes it an
+// RD8 range "lo-hi".
+func (w *segWriter) d8(lo, hi int) string {
+	start := len(w.tmp)
+	for i, d := range [2]int{lo, hi} {
+		if i == 1 {
+			if hi <= 0 {
+				break
+			}
+			w.tmp = append(w.tmp, '-')
+		}
+		if d < 0 || d > 99999999 {
+			w.tmp = fmt.Appendf(w.tmp, "%08d", d)
+			continue
+		}
+		w.tmp = append(w.tmp, byte('0'+d/10000000), byte('0'+d/1000000%10), byte('0'+d/100000%10), byte('0'+d/10000%10),
+			byte('0'+d/1000%10), byte('0'+d/100%10), byte('0'+d/10%10), byte('0'+d%10))
+	}
+	return w.view(start)
 }
 
 // isa writes an ISA: the one segment whose values (ISA11, ISA16) are
@@ -173,7 +225,14 @@ func (w *segWriter) comp(parts ...string) string {
 	for len(parts) > 1 && parts[len(parts)-1] == "" {
 		parts = parts[:len(parts)-1]
 	}
-	return strings.Join(parts, char(w.d.Component))
+	start := len(w.tmp)
+	for i, p := range parts {
+		if i > 0 {
+			w.tmp = append(w.tmp, w.d.Component)
+		}
+		w.tmp = append(w.tmp, p...)
+	}
+	return w.view(start)
 }
 
 // clean makes a value safe to write as one element: delimiters of the

@@ -2,8 +2,8 @@ package edi
 
 import (
 	"bytes"
-	"fmt"
 	"io"
+	"slices"
 	"strconv"
 )
 
@@ -24,19 +24,17 @@ func New277CA(w io.Writer, opt AckOptions) *Printer277CA {
 // statusPair is one STC's status composites.
 type statusPair struct{ stc01, stc10 string }
 
-// errorStatuses returns the distinct status pairs of the error findings,
-// in finding order; when line >= -1 only the findings of that line.
-func errorStatuses(fs []Finding, line int, onlyLine bool) []statusPair {
-	var out []statusPair
-	seen := map[statusPair]bool{}
+// errorStatuses appends to out the distinct status pairs of the error
+// findings, in finding order; with onlyLine, only the findings of that line.
+// (A claim has a few findings: a scan of out, not a map, finds repeats.)
+func errorStatuses(out []statusPair, fs []Finding, line int, onlyLine bool) []statusPair {
 	for i := range fs {
 		f := &fs[i]
 		if f.Severity != SeverityError || f.STC01 == "" || (onlyLine && f.Line != line) {
 			continue
 		}
 		p := statusPair{f.STC01, f.STC10}
-		if !seen[p] {
-			seen[p] = true
+		if !slices.Contains(out, p) {
 			out = append(out, p)
 		}
 	}
@@ -45,13 +43,15 @@ func errorStatuses(fs []Finding, line int, onlyLine bool) []statusPair {
 
 // fromColon rewrites a catalog status "A8:736" with the output's component separator.
 func (w *segWriter) status(s string) string {
-	b := []byte(s)
-	for i := range b {
-		if b[i] == ':' {
-			b[i] = w.d.Component
+	start := len(w.tmp)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == ':' {
+			c = w.d.Component
 		}
+		w.tmp = append(w.tmp, c)
 	}
-	return string(b)
+	return w.view(start)
 }
 
 func (w *segWriter) stc(p statusPair, date, action, amount string) {
@@ -60,18 +60,6 @@ func (w *segWriter) stc(p statusPair, date, action, amount string) {
 		return
 	}
 	w.seg("STC", w.status(p.stc01), date, action, amount, "", "", "", "", "", w.status(p.stc10))
-}
-
-func dateD8(d int) string {
-	if d < 0 || d > 99999999 {
-		return fmt.Sprintf("%08d", d)
-	}
-	var b [8]byte
-	for i := 7; i >= 0; i-- {
-		b[i] = byte('0' + d%10)
-		d /= 10
-	}
-	return string(b[:])
 }
 
 // name reads NM103..NM105 and NM108/NM109 of an NM1 segment.
@@ -160,7 +148,7 @@ func (p *Printer277CA) Render(buf []byte, res *Result) []byte {
 		p.counts(w, "QA", "QC", pa, pr, paAmt, prAmt)
 		for _, ci := range grp.claims {
 			hl++
-			w.seg("HL", strconv.Itoa(hl), strconv.Itoa(provHL), "PT")
+			w.seg("HL", w.itoa(hl), w.itoa(provHL), "PT")
 			p.claim(w, tx, ci, &res.Claims[ci], today)
 		}
 	}
@@ -226,6 +214,7 @@ func billingHL(tx *Transaction, h int) int {
 }
 
 func (p *Printer277CA) claim(w *segWriter, tx *Transaction, ci int, cr *ClaimResult, today string) {
+	w.reset() // what the last claim formatted is written
 	c := &tx.Claims[ci]
 	// 2100D: the patient, with the subscriber's member id.
 	patSeg, memberSeg := -1, -1
@@ -245,11 +234,12 @@ func (p *Printer277CA) claim(w *segWriter, tx *Transaction, ci int, cr *ClaimRes
 	}
 	w.seg("NM1", "QC", "1", w.clean(or(last, "UNKNOWN")), w.clean(first), w.clean(middle), "", "", idq, w.clean(id))
 	w.seg("TRN", "2", w.clean(or(c.ID, "UNKNOWN")))
-	charge := c.Charge.String()
+	charge := w.amount(c.Charge)
 	if !cr.Rejected {
 		w.seg("STC", w.status("A2:20"), today, "WQ", charge)
 	} else {
-		for _, sp := range errorStatuses(cr.Findings, 0, false) {
+		var buf [4]statusPair
+		for _, sp := range errorStatuses(buf[:0], cr.Findings, 0, false) {
 			w.stc(sp, today, "U", charge)
 		}
 	}
@@ -275,16 +265,17 @@ func (p *Printer277CA) claim(w *segWriter, tx *Transaction, ci int, cr *ClaimRes
 	case lo == 0:
 		w.seg("DTP", "472", "D8", today)
 	case lo == hi:
-		w.seg("DTP", "472", "D8", dateD8(lo))
+		w.seg("DTP", "472", "D8", w.d8(lo, 0))
 	default:
-		w.seg("DTP", "472", "RD8", dateD8(lo)+"-"+dateD8(hi))
+		w.seg("DTP", "472", "RD8", w.d8(lo, hi))
 	}
 	if !cr.Rejected {
 		return
 	}
 	// 2220D for each line that caused the rejection.
 	for li := range c.Lines {
-		sts := errorStatuses(cr.Findings, li, true)
+		var buf [4]statusPair
+		sts := errorStatuses(buf[:0], cr.Findings, li, true)
 		if len(sts) == 0 {
 			continue
 		}
@@ -299,11 +290,12 @@ func (p *Printer277CA) claim(w *segWriter, tx *Transaction, ci int, cr *ClaimRes
 		}
 		units := "1"
 		if l.UnitsOK {
-			units = l.Units.String()
+			units = w.amount(l.Units)
 		}
-		w.seg("SVC", w.comp(parts...), l.Charge.String(), "", "", "", "", units)
+		lineCharge := w.amount(l.Charge)
+		w.seg("SVC", w.comp(parts...), lineCharge, "", "", "", "", units)
 		for _, sp := range sts {
-			w.stc(sp, today, "U", l.Charge.String())
+			w.stc(sp, today, "U", lineCharge)
 		}
 		if l.Ref6R != "" {
 			w.seg("REF", "FJ", w.clean(l.Ref6R))
@@ -312,9 +304,9 @@ func (p *Printer277CA) claim(w *segWriter, tx *Transaction, ci int, cr *ClaimRes
 		case l.DOS == 0:
 			w.seg("DTP", "472", "D8", today)
 		case l.DOSEnd > l.DOS:
-			w.seg("DTP", "472", "RD8", dateD8(l.DOS)+"-"+dateD8(l.DOSEnd))
+			w.seg("DTP", "472", "RD8", w.d8(l.DOS, l.DOSEnd))
 		default:
-			w.seg("DTP", "472", "D8", dateD8(l.DOS))
+			w.seg("DTP", "472", "D8", w.d8(l.DOS, 0))
 		}
 	}
 }
