@@ -282,7 +282,10 @@ func (p *Printer277CA) claim(w *segWriter, tx *Transaction, ci int, cr *ClaimRes
 		l := &c.Lines[li]
 		var partBuf [7]string
 		parts := append(partBuf[:0], or(l.Qualifier(), "HC"), or(l.Code, "00000"))
-		for _, m := range l.Mods() {
+		for comp, m := range l.Mods() { // each modifier in its own component, as submitted
+			for len(parts) < comp-1 {
+				parts = append(parts, "")
+			}
 			parts = append(parts, m)
 		}
 		for i := range parts {

@@ -289,3 +289,21 @@ func segments(t *testing.T, b []byte) [][]string {
 	require.NoError(t, r.Err())
 	return out
 }
+
+// The 277CA's SVC01 echoes the line's procedure composite with every
+// modifier in its own component: "HC:77002::51" keeps 51 in SV101-4.
+func Test277CASVC01KeepsModifierPlaces(t *testing.T) {
+	for _, mods := range [][]string{{"", "51"}, {"26", "", "", "51"}, {"", "", "59"}, {"26"}, nil} {
+		in := build.Claims(build.Claim{Lines: []build.Line{{Code: "77002", Mods: mods}}}) // no primary: rejected
+		outs, sum := outputsOf(t, "svc", in, 1)
+		require.Equal(t, 1, sum.Rejected)
+		var svc []string
+		for _, seg := range segments(t, outs["277ca"]) {
+			if seg[0] == "SVC" {
+				svc = append(svc, seg[1])
+			}
+		}
+		want := strings.TrimRight(strings.Join(append([]string{"HC", "77002"}, mods...), ":"), ":")
+		assert.Equal(t, []string{want}, svc, "modifiers %q", mods)
+	}
+}
