@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unsafe"
 )
 
 // Printer writes one output format. Render formats one scrubbed
@@ -111,56 +110,21 @@ type segWriter struct {
 	nl string
 	n  int // segments written since reset
 	// tmp holds values formatted for the segments being written (amounts,
-	// dates, composites), viewed as strings without a copy each: the
-	// 277CA formats several per claim. reset empties it once nothing
-	// holds its views.
-	tmp []byte
+	// dates, composites): the 277CA formats several per claim, and resets
+	// it per claim.
+	tmp Arena
 }
 
-// reset empties tmp: every string viewing it is then stale.
-func (w *segWriter) reset() { w.tmp = w.tmp[:0] }
-
-// view returns tmp from start on as a string, without a copy.
-func (w *segWriter) view(start int) string {
-	if start == len(w.tmp) {
-		return ""
-	}
-	return unsafe.String(&w.tmp[start], len(w.tmp)-start)
-}
-
-// itoa formats n in tmp.
-func (w *segWriter) itoa(n int) string {
-	start := len(w.tmp)
-	w.tmp = strconv.AppendInt(w.tmp, int64(n), 10)
-	return w.view(start)
-}
-
-// amount formats d as Decimal.String does, in tmp.
-func (w *segWriter) amount(d Decimal) string {
-	start := len(w.tmp)
-	w.tmp = d.Append(w.tmp)
-	return w.view(start)
-}
-
-// d8 formats a yyyymmdd date as eight digits, in tmp; hi > 0 makes it an
-// RD8 range "lo-hi".
+// d8 formats a yyyymmdd date (never negative: ParseDate's) as eight
+// digits; hi > 0 makes it an RD8 range "lo-hi".
 func (w *segWriter) d8(lo, hi int) string {
-	start := len(w.tmp)
-	for i, d := range [2]int{lo, hi} {
-		if i == 1 {
-			if hi <= 0 {
-				break
-			}
-			w.tmp = append(w.tmp, '-')
-		}
-		if d < 0 || d > 99999999 {
-			w.tmp = fmt.Appendf(w.tmp, "%08d", d)
-			continue
-		}
-		w.tmp = append(w.tmp, byte('0'+d/10000000), byte('0'+d/1000000%10), byte('0'+d/100000%10), byte('0'+d/10000%10),
-			byte('0'+d/1000%10), byte('0'+d/100%10), byte('0'+d/10%10), byte('0'+d%10))
+	mark := w.tmp.Mark()
+	w.tmp.AppendDigits(lo, 8)
+	if hi > 0 {
+		w.tmp.AppendByte('-')
+		w.tmp.AppendDigits(hi, 8)
 	}
-	return w.view(start)
+	return w.tmp.Since(mark)
 }
 
 // isa writes an ISA: the one segment whose values (ISA11, ISA16) are
@@ -215,31 +179,26 @@ func (w *segWriter) splits(c byte) bool {
 	return c == w.d.Element || c == w.d.Segment || (w.d.Repetition != 0 && c == w.d.Repetition) || c == '\r' || c == '\n'
 }
 
-// splitsComposite reports whether c would end a component, an element or
-// a segment early (clean's test: \r and \n are left to seg).
-func (w *segWriter) splitsComposite(c byte) bool {
-	return c == w.d.Element || c == w.d.Component || c == w.d.Segment || (w.d.Repetition != 0 && c == w.d.Repetition)
-}
-
 func (w *segWriter) comp(parts ...string) string {
 	for len(parts) > 1 && parts[len(parts)-1] == "" {
 		parts = parts[:len(parts)-1]
 	}
-	start := len(w.tmp)
+	mark := w.tmp.Mark()
 	for i, p := range parts {
 		if i > 0 {
-			w.tmp = append(w.tmp, w.d.Component)
+			w.tmp.AppendByte(w.d.Component)
 		}
-		w.tmp = append(w.tmp, p...)
+		w.tmp.AppendString(p)
 	}
-	return w.view(start)
+	return w.tmp.Since(mark)
 }
 
 // clean makes a value safe to write as one element: delimiters of the
 // output would split it, so they become spaces.
 func (w *segWriter) clean(s string) string {
+	// (Line breaks too: seg would make them spaces anyway.)
 	i := 0 // one pass: values are names and codes, a few bytes each
-	for i < len(s) && !w.splitsComposite(s[i]) {
+	for i < len(s) && s[i] != w.d.Component && !w.splits(s[i]) {
 		i++
 	}
 	if i == len(s) {
@@ -247,7 +206,7 @@ func (w *segWriter) clean(s string) string {
 	}
 	b := []byte(s)
 	for i, c := range b {
-		if w.splitsComposite(c) {
+		if c == w.d.Component || w.splits(c) {
 			b[i] = ' '
 		}
 	}

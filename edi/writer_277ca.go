@@ -43,15 +43,15 @@ func errorStatuses(out []statusPair, fs []Finding, line int, onlyLine bool) []st
 
 // fromColon rewrites a catalog status "A8:736" with the output's component separator.
 func (w *segWriter) status(s string) string {
-	start := len(w.tmp)
+	mark := w.tmp.Mark()
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c == ':' {
 			c = w.d.Component
 		}
-		w.tmp = append(w.tmp, c)
+		w.tmp.AppendByte(c)
 	}
-	return w.view(start)
+	return w.tmp.Since(mark)
 }
 
 func (w *segWriter) stc(p statusPair, date, action, amount string) {
@@ -148,7 +148,7 @@ func (p *Printer277CA) Render(buf []byte, res *Result) []byte {
 		p.counts(w, "QA", "QC", pa, pr, paAmt, prAmt)
 		for _, ci := range grp.claims {
 			hl++
-			w.seg("HL", w.itoa(hl), w.itoa(provHL), "PT")
+			w.seg("HL", w.tmp.Int(hl), w.tmp.Int(provHL), "PT")
 			p.claim(w, tx, ci, &res.Claims[ci], today)
 		}
 	}
@@ -214,7 +214,7 @@ func billingHL(tx *Transaction, h int) int {
 }
 
 func (p *Printer277CA) claim(w *segWriter, tx *Transaction, ci int, cr *ClaimResult, today string) {
-	w.reset() // what the last claim formatted is written
+	w.tmp.Reset() // what the last claim formatted is written
 	c := &tx.Claims[ci]
 	// 2100D: the patient, with the subscriber's member id.
 	patSeg, memberSeg := -1, -1
@@ -234,7 +234,7 @@ func (p *Printer277CA) claim(w *segWriter, tx *Transaction, ci int, cr *ClaimRes
 	}
 	w.seg("NM1", "QC", "1", w.clean(or(last, "UNKNOWN")), w.clean(first), w.clean(middle), "", "", idq, w.clean(id))
 	w.seg("TRN", "2", w.clean(or(c.ID, "UNKNOWN")))
-	charge := w.amount(c.Charge)
+	charge := w.tmp.Amount(c.Charge)
 	if !cr.Rejected {
 		w.seg("STC", w.status("A2:20"), today, "WQ", charge)
 	} else {
@@ -293,9 +293,9 @@ func (p *Printer277CA) claim(w *segWriter, tx *Transaction, ci int, cr *ClaimRes
 		}
 		units := "1"
 		if l.UnitsOK {
-			units = w.amount(l.Units)
+			units = w.tmp.Amount(l.Units)
 		}
-		lineCharge := w.amount(l.Charge)
+		lineCharge := w.tmp.Amount(l.Charge)
 		w.seg("SVC", w.comp(parts...), lineCharge, "", "", "", "", units)
 		for _, sp := range sts {
 			w.stc(sp, today, "U", lineCharge)

@@ -1,11 +1,6 @@
 package rules
 
-import (
-	"strconv"
-	"unsafe"
-
-	"github.com/scrub837/scrub837/edi"
-)
+import "github.com/scrub837/scrub837/edi"
 
 // checker runs the catalog over one claim and collects its findings.
 type checker struct {
@@ -19,43 +14,8 @@ type checker struct {
 	modBuf   [4]mod
 	primBuf  [12]int
 	// arena holds the text of the findings: messages, hints, the dates,
-	// amounts and code lists in them. It is only ever appended to, so the
-	// strings viewing it stay valid; one growing array per Checker replaced
-	// an allocation per string, which had been most of the engine's
-	// allocation (fixtures/bench BenchmarkEngine -benchmem).
-	arena []byte
-}
-
-// text concatenates parts into the arena and returns the result.
-func (k *checker) text(parts ...string) string {
-	start := len(k.arena)
-	for _, p := range parts {
-		k.arena = append(k.arena, p...)
-	}
-	return k.view(start)
-}
-
-// view returns the arena's bytes from start on as a string, without a copy.
-func (k *checker) view(start int) string {
-	b := k.arena[start:]
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(&b[0], len(b))
-}
-
-// quote writes s quoted, as strconv.Quote does.
-func (k *checker) quote(s string) string {
-	start := len(k.arena)
-	k.arena = strconv.AppendQuote(k.arena, s)
-	return k.view(start)
-}
-
-// amount writes a decimal as Decimal.String does.
-func (k *checker) amount(d edi.Decimal) string {
-	start := len(k.arena)
-	k.arena = d.Append(k.arena)
-	return k.view(start)
+	// amounts and code lists in them, without a string allocation each.
+	arena edi.Arena
 }
 
 // mod is one modifier of the add-on line and the SV101 component it is in.
@@ -123,7 +83,7 @@ type Checker struct{ k checker }
 // Reset empties the arena for the next transaction's findings. The text of
 // every finding returned before is overwritten as new findings are made:
 // call it only once nothing reads them.
-func (ch *Checker) Reset() { ch.k.arena = ch.k.arena[:0] }
+func (ch *Checker) Reset() { ch.k.arena.Reset() }
 
 // NewChecker returns a Checker over the catalog.
 func (c *Catalog) NewChecker() *Checker { return &Checker{k: checker{cat: c}} }
@@ -138,10 +98,11 @@ func (ch *Checker) Check(tx *edi.Transaction, ci int, out []edi.Finding) []edi.F
 	k := &ch.k
 	c := k.cat
 	k.tx, k.claim, k.out = tx, &tx.Claims[ci], out
-	if k.arena == nil {
-		// Room for a typical batch's findings (a third of claims flagged,
-		// about 200 bytes of text each), so that the arena seldom regrows.
-		k.arena = make([]byte, 0, 64*len(tx.Claims)+256)
+	if k.arena.Mark() == 0 {
+		// Room for a typical transaction's findings (a third of claims
+		// flagged, about 200 bytes of text each), so that the arena seldom
+		// regrows.
+		k.arena.Grow(64*len(tx.Claims) + 256)
 	}
 	defer func() { k.tx, k.claim, k.out = nil, nil, nil }()
 	k.claimRules()
@@ -209,23 +170,28 @@ func (k *checker) summarize(li int, l *edi.Line, a *indexedAddon) *sameDOS {
 // codesOf lists the codes (and line numbers) of some lines, for messages:
 // "20610 (line 1), 64415 (line 3)".
 func (k *checker) codesOf(lines []int) string {
-	start := len(k.arena)
+	mark := k.arena.Mark()
 	for n, i := range lines {
 		l := &k.claim.Lines[i]
 		if n > 0 {
-			k.arena = append(k.arena, ", "...)
+			k.arena.AppendString(", ")
 		}
-		k.arena = append(append(append(append(k.arena, l.Code...), " (line "...), l.LX...), ')')
+		k.arena.AppendString(l.Code)
+		k.arena.AppendString(" (line ")
+		k.arena.AppendString(l.LX)
+		k.arena.AppendByte(')')
 	}
-	return k.view(start)
+	return k.arena.Since(mark)
 }
 
 // day writes a yyyymmdd date as YYYY-MM-DD (without fmt: findings are
 // formatted for a third of a typical batch's claims).
 func (k *checker) day(d int) string {
-	y, m, dd := d/10000, d/100%100, d%100
-	start := len(k.arena)
-	k.arena = append(k.arena, byte('0'+y/1000%10), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10),
-		'-', byte('0'+m/10), byte('0'+m%10), '-', byte('0'+dd/10), byte('0'+dd%10))
-	return k.view(start)
+	mark := k.arena.Mark()
+	k.arena.AppendDigits(d/10000, 4)
+	k.arena.AppendByte('-')
+	k.arena.AppendDigits(d/100%100, 2)
+	k.arena.AppendByte('-')
+	k.arena.AppendDigits(d%100, 2)
+	return k.arena.Since(mark)
 }

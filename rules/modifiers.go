@@ -9,20 +9,20 @@ func (k *checker) modifierRules(li int, l *edi.Line) {
 	code := l.Code
 	for _, m := range k.mods {
 		if len(m.code) != 2 || !isAlnum(m.code[0]) || !isAlnum(m.code[1]) {
-			k.report("MOD-INVALID", li, l.SV1, 1, m.comp, k.text("modifier ", k.quote(m.code), " on ", code, " is not exactly two letters or digits"),
+			k.report("MOD-INVALID", li, l.SV1, 1, m.comp, k.arena.Concat("modifier ", k.arena.Quote(m.code), " on ", code, " is not exactly two letters or digits"),
 				"correct the modifier (26, TC, XS, …)")
 		}
 	}
 	if k.hasMod("26") && k.hasMod("TC") {
-		k.report("MOD-26-TC", li, l.SV1, 1, k.modComp("TC"), k.text(code, " carries both 26 (professional) and TC (technical)"),
+		k.report("MOD-26-TC", li, l.SV1, 1, k.modComp("TC"), k.arena.Concat(code, " carries both 26 (professional) and TC (technical)"),
 			"keep one: 26 for the professional component, TC for the technical, neither for the global service")
 	}
 	if k.hasMod("50") {
-		k.report("MOD-50", li, l.SV1, 1, k.modComp("50"), k.text("modifier 50 on add-on code ", code, ": add-on codes take units, not the bilateral modifier"),
+		k.report("MOD-50", li, l.SV1, 1, k.modComp("50"), k.arena.Concat("modifier 50 on add-on code ", code, ": add-on codes take units, not the bilateral modifier"),
 			"remove 50")
 	}
 	if k.hasMod("51") {
-		k.report("MOD-51", li, l.SV1, 1, k.modComp("51"), k.text("modifier 51 on add-on code ", code, ", which is exempt from multiple-procedure reduction"),
+		k.report("MOD-51", li, l.SV1, 1, k.modComp("51"), k.arena.Concat("modifier 51 on add-on code ", code, ", which is exempt from multiple-procedure reduction"),
 			"remove 51")
 	}
 	pos, seg, elem, comp := l.POS, l.SV1, 5, 0
@@ -31,7 +31,7 @@ func (k *checker) modifierRules(li int, l *edi.Line) {
 	}
 	if k.cat.index().facility(pos) && !k.hasMod("26") {
 		k.report("FACILITY-NEEDS-26", li, seg, elem, comp,
-			k.text("place of service ", pos, " is a facility and ", code, " lacks modifier 26: in a facility the professional bills only the professional component"),
+			k.arena.Concat("place of service ", pos, " is a facility and ", code, " lacks modifier 26: in a facility the professional bills only the professional component"),
 			"add modifier 26 to this line")
 	}
 }

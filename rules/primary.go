@@ -10,19 +10,19 @@ func (k *checker) primaryRules(s *sameDOS) {
 	useAlt := !hasPrimary && len(s.of[KindAltPrimary]) > 0
 	if !hasPrimary && len(s.of[KindCPTPrimary]) == 0 && !useAlt {
 		k.report("AOC-NO-PRIMARY", s.idx, l.SV1, 1, 2,
-			k.text(code, " on ", k.day(l.DOS), " has no qualifying primary procedure on the same claim and date of service"),
-			k.text("bill the guided procedure (for example 20610 or 64415) with the same date on this claim, or remove ", code))
+			k.arena.Concat(code, " on ", k.day(l.DOS), " has no qualifying primary procedure on the same claim and date of service"),
+			k.arena.Concat("bill the guided procedure (for example 20610 or 64415) with the same date on this claim, or remove ", code))
 	}
 	if useAlt {
 		alt := s.altAddons[0]
-		k.report(k.text("USE-", alt), s.idx, l.SV1, 1, 2,
-			k.text("the only guided procedure on ", k.day(l.DOS), " is ", k.codesOf(s.of[KindAltPrimary]), ", a ", alt, " primary (spine or paraspinous): guidance is ", alt, ", not ", code),
-			k.text("replace ", code, " with ", alt, " on this line"))
+		k.report(k.arena.Concat("USE-", alt), s.idx, l.SV1, 1, 2,
+			k.arena.Concat("the only guided procedure on ", k.day(l.DOS), " is ", k.codesOf(s.of[KindAltPrimary]), ", a ", alt, " primary (spine or paraspinous): guidance is ", alt, ", not ", code),
+			k.arena.Concat("replace ", code, " with ", alt, " on this line"))
 	}
 	if !hasPrimary && len(s.of[KindCPTPrimary]) > 0 {
 		k.report("PRIMARY-NOT-CMS", s.idx, l.SV1, 1, 2,
-			k.text("the only primary for ", code, " on ", k.day(l.DOS), " is ", k.codesOf(s.of[KindCPTPrimary]), ": a CPT primary absent from the CMS add-on edit table, so Medicare denies ", code),
-			k.text("for Medicare remove ", code, "; for a payer that pays it, switch this warning off in a --rules file"))
+			k.arena.Concat("the only primary for ", code, " on ", k.day(l.DOS), " is ", k.codesOf(s.of[KindCPTPrimary]), ": a CPT primary absent from the CMS add-on edit table, so Medicare denies ", code),
+			k.arena.Concat("for Medicare remove ", code, "; for a payer that pays it, switch this warning off in a --rules file"))
 	}
 	prims := append(append(k.primBuf[:0], s.of[KindPrimary]...), s.of[KindCPTPrimary]...)
 	if len(prims) == 0 {
@@ -35,8 +35,8 @@ func (k *checker) primaryRules(s *sameDOS) {
 		}
 	}
 	k.report("PROVIDER-MISMATCH", s.idx, l.SV1, 1, 2,
-		k.text("every primary on ", k.day(l.DOS), " (", k.codesOf(prims), ") has another rendering provider than the ", code, " line"),
-		k.text("bill ", code, " under the NPI of the provider who performed the primary (2420A NM1*82)"))
+		k.arena.Concat("every primary on ", k.day(l.DOS), " (", k.codesOf(prims), ") has another rendering provider than the ", code, " line"),
+		k.arena.Concat("bill ", code, " under the NPI of the provider who performed the primary (2420A NM1*82)"))
 }
 
 // rendering resolves a line's rendering provider: 2420A, else 2310B, else 2010AA.

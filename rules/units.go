@@ -32,8 +32,8 @@ func (k *checker) unitsRule(addonLines []addonLine) {
 		sums[j].total = before + l.Units
 		if before <= a.MUE && before+l.Units > a.MUE {
 			k.report("UNITS-MUE", li, l.SV1, 4, 0,
-				k.text(l.Code, " units on ", k.day(l.DOS), " add up to ", k.amount(before+l.Units), " on this claim; the MUE is ", k.amount(a.MUE), " per date of service"),
-				k.text("bill ", k.amount(a.MUE), " unit of ", l.Code, " for the encounter"))
+				k.arena.Concat(l.Code, " units on ", k.day(l.DOS), " add up to ", k.arena.Amount(before+l.Units), " on this claim; the MUE is ", k.arena.Amount(a.MUE), " per date of service"),
+				k.arena.Concat("bill ", k.arena.Amount(a.MUE), " unit of ", l.Code, " for the encounter"))
 		}
 	}
 }
