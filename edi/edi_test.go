@@ -414,18 +414,7 @@ func strs(b [][]byte) []string {
 func TestSplitElementsWords(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	for round := 0; round < 20000; round++ {
-		b := make([]byte, rng.Intn(40))
-		sep := byte(rng.Intn(256))
-		for i := range b {
-			switch rng.Intn(4) {
-			case 0:
-				b[i] = sep
-			case 1:
-				b[i] = sep ^ byte(1<<rng.Intn(8)) // one bit away from the separator
-			default:
-				b[i] = byte(rng.Intn(256))
-			}
-		}
+		b, sep := edi.RandomSeparated(rng, 40)
 		want := strings.Split(string(b), string([]byte{sep}))
 		require.Equal(t, want, strs(edi.SplitElements(nil, b, sep)), "%q sep %q", b, sep)
 		got := edi.SplitElements([][]byte{[]byte("kept")}, b, sep)

@@ -23,3 +23,6 @@ func (t *Transaction) BuildGeneric() {
 	t.generic = true
 	t.Build()
 }
+
+// RandomSeparated is randomSeparated, for the external tests.
+var RandomSeparated = randomSeparated
