@@ -100,10 +100,18 @@ type index struct {
 
 // facility reports whether place of service pos is in the facility table.
 func (x *index) facility(pos string) bool {
-	if len(pos) == 2 && pos[0]-'0' <= 9 && pos[1]-'0' <= 9 {
-		return x.facility2[int(pos[0]-'0')*10+int(pos[1]-'0')]
+	if n, ok := twoDigits(pos); ok {
+		return x.facility2[n]
 	}
 	return x.facilityPOS[pos] != nil
+}
+
+// twoDigits reads a place of service written as two digits.
+func twoDigits(pos string) (int, bool) {
+	if len(pos) == 2 && pos[0]-'0' <= 9 && pos[1]-'0' <= 9 {
+		return int(pos[0]-'0')*10 + int(pos[1]-'0'), true
+	}
+	return 0, false
 }
 
 type indexedAddon struct {
@@ -226,8 +234,8 @@ func (c *Catalog) index() *index {
 	c.once.Do(func() {
 		c.idx.facilityPOS = c.Table(TableFacilityPOS, "*")
 		for pos := range c.idx.facilityPOS {
-			if len(pos) == 2 && pos[0]-'0' <= 9 && pos[1]-'0' <= 9 {
-				c.idx.facility2[int(pos[0]-'0')*10+int(pos[1]-'0')] = true
+			if n, ok := twoDigits(pos); ok {
+				c.idx.facility2[n] = true
 			}
 		}
 		codes := make([]string, 0, len(c.Addons))
