@@ -27,38 +27,53 @@ type modelBuffers struct {
 	lines  []Line
 }
 
+// FreeList keeps up to a few values for reuse. A zero FreeList keeps
+// nothing: Get always makes, Put drops.
+type FreeList[T any] struct{ c chan T }
+
+// NewFreeList returns a FreeList that keeps up to n values.
+func NewFreeList[T any](n int) FreeList[T] { return FreeList[T]{make(chan T, n)} }
+
+// Get returns a kept value, or a new one from make.
+func (f FreeList[T]) Get(make func() T) T {
+	select {
+	case v := <-f.c:
+		return v
+	default:
+		return make()
+	}
+}
+
+// Put keeps v for a later Get, unless enough are kept already.
+func (f FreeList[T]) Put(v T) {
+	select {
+	case f.c <- v:
+	default:
+	}
+}
+
 var (
-	freeBuffers = make(chan *txBuffers, 4)
-	freeModels  = make(chan *modelBuffers, 4)
+	freeBuffers = NewFreeList[*txBuffers](4)
+	freeModels  = NewFreeList[*modelBuffers](4)
+	// freeRender holds rendered-output buffers. Like the transaction arrays
+	// it is a free list, not a sync.Pool: under the command's memory limit
+	// the collector ran every few transactions, and a pool emptied each time
+	// had every buffer regrown from 256 KB, a quarter of a run's allocation.
+	freeRender = NewFreeList[[]byte](8)
 )
 
 func getBuffers() *txBuffers {
-	select {
-	case b := <-freeBuffers:
-		return b
-	default:
+	return freeBuffers.Get(func() *txBuffers {
 		return &txBuffers{raw: make([]byte, 0, 64<<10), segs: make([]Seg, 0, 1024)}
-	}
+	})
 }
 
-func getModel() *modelBuffers {
-	select {
-	case b := <-freeModels:
-		return b
-	default:
-		return &modelBuffers{}
-	}
-}
+func getModel() *modelBuffers { return freeModels.Get(func() *modelBuffers { return &modelBuffers{} }) }
 
 // RenderBuffer returns a byte slice to render into; give it back with
 // PutRenderBuffer once written.
 func RenderBuffer() []byte {
-	select {
-	case b := <-freeRender:
-		return b[:0]
-	default:
-		return make([]byte, 0, 256<<10)
-	}
+	return freeRender.Get(func() []byte { return make([]byte, 0, 256<<10) })[:0]
 }
 
 // PutRenderBuffer recycles a buffer from RenderBuffer.
@@ -66,17 +81,8 @@ func PutRenderBuffer(b []byte) {
 	if cap(b) == 0 || cap(b) > 64<<20 {
 		return
 	}
-	select {
-	case freeRender <- b:
-	default:
-	}
+	freeRender.Put(b)
 }
-
-// freeRender holds rendered-output buffers. Like the transaction arrays it
-// is a free list, not a sync.Pool: under the command's memory limit the
-// collector runs every few transactions, and a pool emptied each time had
-// every buffer regrown from 256 KB, a quarter of a run's allocation.
-var freeRender = make(chan []byte, 8)
 
 // Release hands the transaction's arrays back for reuse. Call it only when
 // nothing reads the transaction, its model or its Raw any more (the
@@ -87,10 +93,7 @@ func (t *Transaction) Release() {
 	if t.Raw == nil {
 		return
 	}
-	select {
-	case freeBuffers <- &txBuffers{raw: t.Raw[:0], segs: t.Segs[:0]}:
-	default: // enough kept already
-	}
+	freeBuffers.Put(&txBuffers{raw: t.Raw[:0], segs: t.Segs[:0]})
 	*t = Transaction{}
 }
 
@@ -103,10 +106,7 @@ func (t *Transaction) ReleaseModel() {
 	if !t.hasModelArrays() {
 		return
 	}
-	select {
-	case freeModels <- &modelBuffers{hls: t.HLs[:0], claims: t.Claims[:0], lines: t.lines[:0]}:
-	default:
-	}
+	freeModels.Put(&modelBuffers{hls: t.HLs[:0], claims: t.Claims[:0], lines: t.lines[:0]})
 	t.HLs, t.Claims, t.lines = nil, nil, nil
 }
 

@@ -15,13 +15,13 @@ type Engine struct {
 	// IG, when set, also checks each claim against moov-io/x12's
 	// 005010X222A1 rules (slow; see ig.go).
 	IG bool
-	// free recycles scratch between transactions of a run (nil in an
-	// Engine not made by New: nothing is recycled).
-	free chan *scratch
+	// free recycles scratch between transactions of a run (none in an
+	// Engine not made by New).
+	free edi.FreeList[*scratch]
 }
 
 // New returns an engine over a catalog.
-func New(c *rules.Catalog) *Engine { return &Engine{Catalog: c, free: make(chan *scratch, 4)} }
+func New(c *rules.Catalog) *Engine { return &Engine{Catalog: c, free: edi.NewFreeList[*scratch](4)} }
 
 // scratch is what scrubbing a transaction allocates: its verdicts, its
 // findings and the Checker whose arena holds their text. A 5,000-claim
@@ -33,25 +33,6 @@ type scratch struct {
 	claims   []edi.ClaimResult
 	findings []edi.Finding
 	checker  *rules.Checker
-}
-
-// getScratch returns recycled scratch, or new.
-func (e *Engine) getScratch() *scratch {
-	select {
-	case s := <-e.free:
-		return s
-	default:
-		return &scratch{}
-	}
-}
-
-// putScratch recycles s. Call it only when nothing reads the Result made
-// with it any more: its findings and their text are overwritten next.
-func (e *Engine) putScratch(s *scratch) {
-	select {
-	case e.free <- s:
-	default:
-	}
 }
 
 // Scrub builds the transaction's model and returns a verdict per claim.

@@ -38,7 +38,7 @@ func (o *Options) process(s *slot) {
 		return
 	}
 	if o.Recycle {
-		s.scr = o.Engine.getScratch()
+		s.scr = o.Engine.free.Get(func() *scratch { return &scratch{} })
 		s.res = o.Engine.scrub(s.it.Tx, s.scr)
 	} else {
 		s.res = o.Engine.Scrub(s.it.Tx)
@@ -81,7 +81,7 @@ func (o *Options) write(s *slot, sum *edi.Summary) error {
 	if s.it.Tx != nil && o.Recycle {
 		s.it.Tx.Release()
 		if s.scr != nil {
-			o.Engine.putScratch(s.scr) // the summary has counted the findings
+			o.Engine.free.Put(s.scr) // the summary has counted the findings: nothing reads them now
 			s.scr, s.res = nil, nil
 		}
 	}
