@@ -970,7 +970,7 @@ func scanDecimal(c []byte, p int, sep byte) (Decimal, int, bool) {
 	}
 	intDigits := i - p
 	fracDigits := 0
-	if i < len(c) && c[i] == '.' {
+	if i < len(c) && c[i] == '.' && sep != '.' { // a point separator ends the element
 		i++
 		f := i
 		for i < len(c) && c[i]-'0' <= 9 {

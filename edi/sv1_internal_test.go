@@ -27,14 +27,19 @@ func TestReadSV1Usual(t *testing.T) {
 		for m := r.Intn(4); m > 0; m-- {
 			els = append(els, pick(r, "", "11", "2", "1"))
 		}
-		seg := strings.Join(els, "*")
+		// The default delimiters, and separators that numbers and codes
+		// also use: a point or a minus as the element separator, a point
+		// as the component separator.
+		d := []Delimiters{Default, {Element: '.', Component: ':', Segment: '~'}, {Element: '-', Component: ':', Segment: '~'},
+			{Element: '*', Component: '.', Segment: '~'}}[n%4]
+		seg := strings.NewReplacer("*", string(d.Element), ":", string(d.Component)).Replace(strings.Join(els, "*"))
 		for cut := 1; cut <= len(seg); cut++ {
 			c := []byte(seg[:cut])
-			tx := &Transaction{Interchange: &Interchange{Delims: Default}, Raw: c, Segs: []Seg{{End: int32(len(c)), Stop: int32(len(c)), ID: SegSV1}}, generic: true}
+			tx := &Transaction{Interchange: &Interchange{Delims: d}, Raw: c, Segs: []Seg{{End: int32(len(c)), Stop: int32(len(c)), ID: SegSV1}}, generic: true}
 			var general, usual Line
 			var problems []Problem
 			tx.readSV1(0, &general, func(p Problem) { problems = append(problems, p) })
-			if !readSV1Usual(c, &usual, Default.Element, Default.Component) {
+			if !readSV1Usual(c, &usual, d.Element, d.Component) {
 				continue
 			}
 			accepted++
