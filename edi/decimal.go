@@ -10,38 +10,49 @@ type Decimal int64
 const decimalScale = 1_000_000
 
 // ParseDecimal reads an X12 R value: optional minus, digits, optional point
-// and up to six fraction digits, at most 12 integer digits. Two tight digit
-// loops, one each side of the point: it runs for every charge and unit
-// count of a batch.
+// and up to six fraction digits, at most 12 integer digits.
 func ParseDecimal(b []byte) (Decimal, bool) {
-	neg := len(b) > 0 && b[0] == '-'
-	if neg {
-		b = b[1:]
+	start := 0
+	if len(b) > 0 && b[0] == '-' {
+		start = 1
 	}
-	var v int64
-	i := 0
-	for i < len(b) && b[i]-'0' <= 9 {
-		v = v*10 + int64(b[i]-'0')
-		i++
-	}
-	intDigits := i
-	fracDigits := 0
-	if i < len(b) && b[i] == '.' {
-		i++
-		for i < len(b) && b[i]-'0' <= 9 {
-			v = v*10 + int64(b[i]-'0')
-			i++
-			fracDigits++
-		}
-	}
-	if i != len(b) || intDigits > 12 || fracDigits > 6 || intDigits+fracDigits == 0 {
+	d, end, ok := scanDecimal(b, start, 0) // b is one element: no separator in it
+	if !ok || end != len(b) {
 		return 0, false
 	}
-	v *= pow10[6-fracDigits]
-	if neg {
-		v = -v
+	if start == 1 {
+		d = -d
 	}
-	return Decimal(v), true
+	return d, true
+}
+
+// scanDecimal reads a number without sign from c[p:] up to the next sep or
+// the end, as ParseDecimal would read that element, and returns where it
+// stopped; false for anything ParseDecimal would refuse, and for a minus.
+// Two tight digit loops, one each side of the point: it runs for every
+// charge and unit count of a batch.
+func scanDecimal(c []byte, p int, sep byte) (Decimal, int, bool) {
+	var v int64
+	i := p
+	for i < len(c) && c[i]-'0' <= 9 {
+		v = v*10 + int64(c[i]-'0')
+		i++
+	}
+	intDigits := i - p
+	fracDigits := 0
+	if i < len(c) && c[i] == '.' && sep != '.' { // a point separator ends the element
+		i++
+		f := i
+		for i < len(c) && c[i]-'0' <= 9 {
+			v = v*10 + int64(c[i]-'0')
+			i++
+		}
+		fracDigits = i - f
+	}
+	if i < len(c) && c[i] != sep || intDigits > 12 || fracDigits > 6 || intDigits+fracDigits == 0 {
+		return 0, i, false
+	}
+	return Decimal(v * pow10[6-fracDigits]), i, true
 }
 
 var pow10 = [7]int64{1, 10, 100, 1000, 10000, 100000, 1000000}

@@ -958,33 +958,6 @@ func readSV1Usual(c []byte, line *Line, sep, comp byte) bool {
 	return true
 }
 
-// scanDecimal reads a number without sign from c[p:] up to the next sep or
-// the end, as ParseDecimal would read that element, and returns where it
-// stopped; false for anything ParseDecimal would refuse, and for a minus.
-func scanDecimal(c []byte, p int, sep byte) (Decimal, int, bool) {
-	var v int64
-	i := p
-	for i < len(c) && c[i]-'0' <= 9 {
-		v = v*10 + int64(c[i]-'0')
-		i++
-	}
-	intDigits := i - p
-	fracDigits := 0
-	if i < len(c) && c[i] == '.' && sep != '.' { // a point separator ends the element
-		i++
-		f := i
-		for i < len(c) && c[i]-'0' <= 9 {
-			v = v*10 + int64(c[i]-'0')
-			i++
-		}
-		fracDigits = i - f
-	}
-	if i < len(c) && c[i] != sep || intDigits > 12 || fracDigits > 6 || intDigits+fracDigits == 0 {
-		return 0, i, false
-	}
-	return Decimal(v * pow10[6-fracDigits]), i, true
-}
-
 // number reads b, numeric element i of segment seg; a value that is not a
 // number is an X12-NUMERIC problem (999 IK403 6).
 func number(b []byte, i, seg int, ref, loop, name string, problem func(Problem)) (string, Decimal, bool) {
