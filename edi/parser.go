@@ -37,6 +37,7 @@ type Parser struct {
 	run []byte
 	// slow turns the fast path (body) off: tests compare the two.
 	slow bool
+	hint sizeHint // new transaction arrays are made this large
 }
 
 // NewParser returns a Parser reading src.
@@ -283,7 +284,7 @@ func (p *Parser) closeGroup(at int64, why string, ge *Segment) {
 
 func (p *Parser) openTx(seg *Segment) {
 	e := seg.Elements()
-	buf := getBuffers()
+	buf := getBuffers(p.hint)
 	tx := &Transaction{Interchange: p.ic, Group: p.grp, Index: p.grp.Transactions, Offset: seg.SpanOffset,
 		Raw: buf.raw, Segs: buf.segs}
 	p.grp.Transactions++
@@ -416,6 +417,7 @@ func (p *Parser) finishTx() {
 	p.flushRun()
 	tx := p.tx
 	p.tx = nil
+	p.hint.see(tx)
 	p.emit(Item{Kind: ItemTransaction, Raw: tx.Raw, Offset: tx.Offset, Interchange: tx.Interchange, Group: tx.Group, Tx: tx})
 }
 

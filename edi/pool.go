@@ -1,5 +1,7 @@
 package edi
 
+import "unsafe"
+
 // Recycling. A clearinghouse batch is thousands of transactions of the same
 // size, and reusing their large arrays removes most of the allocation,
 // zeroing and garbage collection of a run (measured in fixtures/bench: see
@@ -62,10 +64,35 @@ var (
 	freeRender = NewFreeList[[]byte](8)
 )
 
-func getBuffers() *txBuffers {
-	return freeBuffers.Get(func() *txBuffers {
-		return &txBuffers{raw: make([]byte, 0, 64<<10), segs: make([]Seg, 0, 1024)}
-	})
+// maxHint bounds the room a new transaction's arrays are made with: a
+// production transaction of 5,000 claims takes 2–10 MB, and a larger one
+// grows its arrays as it goes.
+const maxHint = 16 << 20
+
+// getBuffers returns arrays for a new transaction. New ones are made with
+// the room of the largest transaction seen before (hint), not grown to it
+// by doubling: with several transactions in flight (--jobs), growing each
+// new array from 64 KB copied it again and again and touched about twice
+// its final size in new pages.
+func getBuffers(hint sizeHint) *txBuffers {
+	b := freeBuffers.Get(func() *txBuffers { return &txBuffers{} })
+	// A recycled array that held the largest transaction is kept as it is:
+	// only a smaller one is replaced, not one short of the margin.
+	if raw := min(hint.raw, maxHint); cap(b.raw) < raw || cap(b.raw) == 0 {
+		b.raw = make([]byte, 0, max(raw+raw/8, 64<<10))
+	}
+	if segs := min(hint.segs, maxHint/int(unsafe.Sizeof(Seg{}))); cap(b.segs) < segs || cap(b.segs) == 0 {
+		b.segs = make([]Seg, 0, max(segs+segs/8, 1024))
+	}
+	return b
+}
+
+// sizeHint is the largest transaction a parser has handed over so far: its
+// bytes and its segments.
+type sizeHint struct{ raw, segs int }
+
+func (h *sizeHint) see(t *Transaction) {
+	h.raw, h.segs = max(h.raw, len(t.Raw)), max(h.segs, len(t.Segs))
 }
 
 func getModel() *modelBuffers { return freeModels.Get(func() *modelBuffers { return &modelBuffers{} }) }
