@@ -1,9 +1,13 @@
 package edi
 
 import (
+	"bytes"
+	"cmp"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // AnnotatedPrinter writes the input byte for byte with one change: each
@@ -18,10 +22,28 @@ type AnnotatedPrinter struct {
 // maxNote is NTE02's maximum length (005010X222A1).
 const maxNote = 80
 
-// noteText builds "RULE-A,RULE-B: message" cut to fit, in the basic
-// character set: upper case, no delimiters.
-func noteText(prefix string, fs []Finding, line int, d Delimiters) string {
-	var ids []string
+// note is one NTE*ADD to insert before segment at; text is a window on the
+// render's scratch buffer.
+type note struct {
+	at         int
+	start, end int
+}
+
+// notes holds one transaction's notes while it is rendered: their text in
+// one buffer, and where each goes.
+type notes struct {
+	d    Delimiters
+	segs int // the transaction's segments
+	text []byte
+	list []note
+	ids  []string // a line's rule ids, deduplicated
+}
+
+// appendNoteText appends "PREFIXRULE-A,RULE-B - message" for the error
+// findings of line (in the order they were found) and reports whether any
+// was found. The text is raw: fit makes it a note.
+func (n *notes) appendNoteText(b, prefix []byte, fs []Finding, line int) ([]byte, bool) {
+	n.ids = n.ids[:0]
 	msg := ""
 	for i := range fs {
 		f := &fs[i]
@@ -29,24 +51,73 @@ func noteText(prefix string, fs []Finding, line int, d Delimiters) string {
 			continue
 		}
 		dup := false
-		for _, id := range ids {
+		for _, id := range n.ids {
 			dup = dup || id == f.Rule
 		}
 		if !dup {
-			ids = append(ids, f.Rule)
+			n.ids = append(n.ids, f.Rule)
 		}
 		if msg == "" {
 			msg = f.Message
 		}
 	}
-	if len(ids) == 0 {
-		return ""
+	if len(n.ids) == 0 {
+		return b, false
 	}
-	return fitNote(prefix+strings.Join(ids, ",")+" - "+msg, d)
+	b = append(b, prefix...)
+	for i, id := range n.ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, id...)
+	}
+	b = append(b, " - "...)
+	return append(b, msg...), true
 }
 
-// fitNote makes a note that X12 accepts: upper case, no delimiters or
-// control characters, single spaces, at most 80 characters cut at a word.
+// fit makes b[from:] a note that X12 accepts, in place: upper case, no
+// delimiters or control characters, single spaces, at most 80 characters
+// cut at a word. It returns b cut to the note's end.
+func (n *notes) fit(b []byte, from int) []byte {
+	for _, c := range b[from:] {
+		if c >= utf8.RuneSelf {
+			// Rare (a value quoted from the input): fitNote's Unicode rules.
+			return append(b[:from], fitNote(string(b[from:]), n.d)...)
+		}
+	}
+	d := n.d
+	w := from
+	space := false // a space is pending: written before the next word
+	for _, c := range b[from:] {
+		if c == d.Element || c == d.Component || c == d.Segment || (d.Repetition != 0 && c == d.Repetition) || c <= ' ' || c == 0x7F {
+			space = w > from
+			continue
+		}
+		if space {
+			b[w] = ' '
+			w++
+			space = false
+		}
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		b[w] = c
+		w++
+	}
+	s := b[from:w]
+	if len(s) > maxNote {
+		cut := bytes.LastIndexByte(s[:maxNote+1], ' ')
+		if cut < maxNote/2 {
+			cut = maxNote
+		}
+		s = bytes.TrimRight(s[:cut], " ")
+	}
+	return b[:from+len(s)]
+}
+
+// fitNote is fit for any text: upper case by Unicode's rules, then every
+// byte that is not printable ASCII becomes a space. (A few letters upper
+// case to ASCII: "ı" to "I".)
 func fitNote(s string, d Delimiters) string {
 	b := []byte(strings.ToUpper(s))
 	for i, c := range b {
@@ -65,87 +136,111 @@ func fitNote(s string, d Delimiters) string {
 	return s
 }
 
-// notes decides where notes go: segment index -> note segments to insert
-// before it.
-func notes(res *Result) map[int][]string {
+// add appends a note that text[from:] holds, to go before segment at (a
+// place outside the transaction drops it).
+func (n *notes) add(at, from int) {
+	if at >= 0 && at < n.segs {
+		n.list = append(n.list, note{at: at, start: from, end: len(n.text)})
+	}
+}
+
+// collect decides where notes go. A rejected claim's line without a note
+// of its own gets one at its NoteAt; the notes of lines that have one go,
+// joined, into the claim's 2300 NTE place if that is free. The list is
+// sorted by place, notes for one place in the order they were made.
+func (n *notes) collect(res *Result) {
 	tx := res.Tx
+	n.d, n.segs, n.text, n.list = tx.Interchange.Delims, len(tx.Segs), n.text[:0], n.list[:0]
 	if !tx.HasSE {
 		// A transaction without SE is rejected whole (X12-SE-MISSING) and has
 		// no SE01 to correct: it is copied as it came.
-		return nil
+		return
 	}
-	d := tx.Interchange.Delims
-	var at map[int][]string
-	add := func(i int, text string) {
-		if at == nil {
-			at = map[int][]string{}
-		}
-		at[i] = append(at[i], "NTE"+char(d.Element)+"ADD"+char(d.Element)+text)
-	}
+	var lx []byte // "LX n " prefix
 	for ci := range res.Claims {
 		cr := &res.Claims[ci]
 		if !cr.Rejected {
 			continue
 		}
 		c := &tx.Claims[ci]
-		var claimNote []string
+		claimFrom, claimParts := -1, 0 // the claim's note: its lines' notes joined by "; "
 		for li := range c.Lines {
 			l := &c.Lines[li]
 			if l.NTE < 0 {
-				if t := noteText("", cr.Findings, li, d); t != "" {
-					add(l.NoteAt, t)
+				from := len(n.text)
+				var ok bool
+				if n.text, ok = n.appendNoteText(n.text, nil, cr.Findings, li); ok {
+					if n.text = n.fit(n.text, from); len(n.text) > from {
+						n.add(l.NoteAt, from)
+					}
 				}
 				continue
 			}
-			if t := noteText("LX "+l.LX+" ", cr.Findings, li, d); t != "" {
-				claimNote = append(claimNote, t)
+			if c.NTE >= 0 {
+				continue // no place for it: the claim has a note of its own
 			}
+			if claimFrom < 0 {
+				claimFrom = len(n.text)
+			}
+			mark := len(n.text)
+			if claimParts > 0 {
+				n.text = append(n.text, "; "...)
+			}
+			lx = append(append(append(lx[:0], "LX "...), l.LX...), ' ')
+			from := len(n.text)
+			var ok bool
+			if n.text, ok = n.appendNoteText(n.text, lx, cr.Findings, li); !ok {
+				n.text = n.text[:mark]
+				continue
+			}
+			n.text = n.fit(n.text, from)
+			claimParts++
 		}
-		if len(claimNote) > 0 && c.NTE < 0 {
-			add(c.NoteAt, fitNote(strings.Join(claimNote, "; "), d))
+		if claimParts > 0 {
+			n.text = n.fit(n.text, claimFrom)
+			n.add(c.NoteAt, claimFrom)
 		}
 	}
-	return at
+	slices.SortStableFunc(n.list, func(a, b note) int { return cmp.Compare(a.at, b.at) })
 }
 
-// Render copies the transaction, inserting notes and correcting SE01.
+// Render copies the transaction, inserting notes and correcting SE01:
+// runs of input bytes between notes go in one copy each.
 func (p *AnnotatedPrinter) Render(buf []byte, res *Result) []byte {
 	tx := res.Tx
-	at := notes(res)
-	if len(at) == 0 {
+	n := &notes{}
+	n.collect(res)
+	if len(n.list) == 0 {
 		return append(buf, tx.Raw...)
 	}
-	d := tx.Interchange.Delims
-	inserted := 0
-	for _, ns := range at {
-		inserted += len(ns)
+	d := n.d
+	b, done := buf, 0 // tx.Raw[:done] is copied
+	for _, nt := range n.list {
+		s := tx.Segs[nt.at]
+		b = append(b, tx.Raw[done:s.Lead]...)
+		b = append(b, tx.Raw[s.Lead:s.Start]...) // the next segment's own indentation and line break
+		b = append(b, "NTE"...)
+		b = append(b, d.Element)
+		b = append(b, "ADD"...)
+		b = append(b, d.Element)
+		b = append(b, n.text[nt.start:nt.end]...)
+		b = append(b, d.Segment)
+		done = int(s.Lead)
 	}
-	b := buf
-	for i := range tx.Segs {
-		s := tx.Segs[i]
-		for _, n := range at[i] {
-			b = append(b, tx.Raw[s.Lead:s.Start]...) // the next segment's own indentation and line break
-			b = append(b, n...)
-			b = append(b, d.Segment)
-		}
-		if s.ID == SegSE {
-			// SE01 becomes the true count: the input's segments plus the notes.
-			var els [4][]byte
-			e := tx.Elements(els[:0], i)
-			b = append(b, tx.Raw[s.Lead:s.Start]...)
-			b = append(b, "SE"...)
-			b = append(b, d.Element)
-			b = strconv.AppendInt(b, int64(len(tx.Segs)+inserted), 10)
-			for _, rest := range e[min(2, len(e)):] {
-				b = append(b, d.Element)
-				b = append(b, rest...)
-			}
-			b = append(b, tx.Raw[s.End:s.Stop]...)
-			continue
-		}
-		b = append(b, tx.Raw[s.Lead:s.Stop]...)
+	// SE01 becomes the true count: the input's segments plus the notes.
+	se := len(tx.Segs) - 1
+	s := tx.Segs[se]
+	b = append(b, tx.Raw[done:s.Start]...)
+	var els [4][]byte
+	e := tx.Elements(els[:0], se)
+	b = append(b, "SE"...)
+	b = append(b, d.Element)
+	b = strconv.AppendInt(b, int64(len(tx.Segs)+len(n.list)), 10)
+	for _, rest := range e[min(2, len(e)):] {
+		b = append(b, d.Element)
+		b = append(b, rest...)
 	}
-	return b
+	return append(b, tx.Raw[s.End:s.Stop]...)
 }
 
 // Write copies every item's bytes; transactions come annotated.
