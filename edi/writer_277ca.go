@@ -1,7 +1,6 @@
 package edi
 
 import (
-	"bytes"
 	"io"
 	"slices"
 	"strconv"
@@ -43,6 +42,9 @@ func errorStatuses(out []statusPair, fs []Finding, line int, onlyLine bool) []st
 
 // fromColon rewrites a catalog status "A8:736" with the output's component separator.
 func (w *segWriter) status(s string) string {
+	if w.d.Component == ':' {
+		return s // the usual separator: written as the catalog has it
+	}
 	mark := w.tmp.Mark()
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -79,7 +81,7 @@ func (p *Printer277CA) Render(buf []byte, res *Result) []byte {
 		return nil
 	}
 	d := ackDelims(tx.Interchange.Delims)
-	w := &segWriter{b: bytes.NewBuffer(buf), d: d, nl: lineEnding(tx)}
+	w := newSegWriter(buf, d, lineEnding(tx))
 	now := p.env.opt.Now
 	today := now.Format("20060102")
 	acc, rej, accAmt, rejAmt := res.Counts()
@@ -153,7 +155,7 @@ func (p *Printer277CA) Render(buf []byte, res *Result) []byte {
 		}
 	}
 	w.seg("SE", strconv.Itoa(w.n+1), st)
-	return w.b.Bytes()
+	return w.Bytes()
 }
 
 func (p *Printer277CA) counts(w *segWriter, accQ, rejQ string, acc, rej int, accAmt, rejAmt Decimal) {

@@ -54,7 +54,7 @@ func ik5(tx *Transaction) (string, []string) {
 func (p *Printer999) Render(buf []byte, res *Result) []byte {
 	tx := res.Tx
 	tx.Build()
-	w := &segWriter{b: bytes.NewBuffer(buf), d: ackDelims(tx.Interchange.Delims), nl: lineEnding(tx)}
+	w := newSegWriter(buf, ackDelims(tx.Interchange.Delims), lineEnding(tx))
 	w.seg("AK2", w.clean(or(tx.ST01, "837")), w.clean(or(tx.ST02, "0")), w.clean(tx.ST03))
 	seen := map[int]bool{}
 	for _, pr := range tx.SegmentErrors {
@@ -77,7 +77,7 @@ func (p *Printer999) Render(buf []byte, res *Result) []byte {
 	}
 	code, why := ik5(tx)
 	w.seg(append([]string{"IK5", code}, why...)...)
-	return w.b.Bytes()
+	return w.Bytes()
 }
 
 func (p *Printer999) begin(tx *Transaction) error {
@@ -98,8 +98,8 @@ func (p *Printer999) begin(tx *Transaction) error {
 }
 
 func (p *Printer999) flush() error {
-	err := writeAll(p.env.w, p.w.b.Bytes())
-	p.w.b.Reset()
+	err := writeAll(p.env.w, p.w.Bytes())
+	p.w.Reset()
 	return err
 }
 

@@ -1,7 +1,6 @@
 package edi
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -84,7 +83,7 @@ func (e *ackEnvelope) open(tx *Transaction) error {
 		w := e.sw()
 		w.isa("ISA", "00", padRight("", 10), "00", padRight("", 10), padRight(sq, 2), padRight(sid, 15), padRight(rq, 2), padRight(rid, 15),
 			now.Format("060102"), now.Format("1504"), char(e.d.Repetition), "00501", e.ctl, "0", or(ic.Usage, "P"), char(e.d.Component))
-		if err := writeAll(e.w, w.b.Bytes()); err != nil {
+		if err := writeAll(e.w, w.Bytes()); err != nil {
 			return err
 		}
 		e.icOpen, e.groups = true, 0
@@ -96,7 +95,7 @@ func (e *ackEnvelope) open(tx *Transaction) error {
 		e.lastGroupControl = e.groupControl(g)
 		w.seg("GS", e.funcID, or(g.Receiver, or(tx.Interchange.ReceiverID, "UNKNOWN")), or(g.Sender, or(tx.Interchange.SenderID, "UNKNOWN")), now.Format("20060102"), now.Format("1504"),
 			e.lastGroupControl, "X", e.version)
-		if err := writeAll(e.w, w.b.Bytes()); err != nil {
+		if err := writeAll(e.w, w.Bytes()); err != nil {
 			return err
 		}
 		e.grpOpen, e.txs = true, 0
@@ -115,13 +114,13 @@ func (e *ackEnvelope) groupControl(g *Group) string {
 	return strconv.Itoa(1 + g.Seq)
 }
 
-func (e *ackEnvelope) sw() *segWriter { return &segWriter{b: &bytes.Buffer{}, d: e.d, nl: e.nl} }
+func (e *ackEnvelope) sw() *segWriter { return newSegWriter(nil, e.d, e.nl) }
 
 // trailer writes GE or IEA: the count of what it closes and the control number.
 func (e *ackEnvelope) trailer(id string, count int, control string) error {
 	w := e.sw()
 	w.seg(id, strconv.Itoa(count), control)
-	return writeAll(e.w, w.b.Bytes())
+	return writeAll(e.w, w.Bytes())
 }
 
 func (e *ackEnvelope) closeGroup() error {
