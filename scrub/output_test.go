@@ -3,6 +3,7 @@ package scrub_test
 import (
 	"bytes"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -305,5 +306,40 @@ func Test277CASVC01KeepsModifierPlaces(t *testing.T) {
 		}
 		want := strings.TrimRight(strings.Join(append([]string{"HC", "77002"}, mods...), ":"), ":")
 		assert.Equal(t, []string{want}, svc, "modifiers %q", mods)
+	}
+}
+
+// Options.Largest hears of each transaction larger than any before it, and
+// of no other, sequential or parallel: the command sizes its memory limit
+// by it.
+func TestLargestTransaction(t *testing.T) {
+	in := append(build.Batch(build.BatchOptions{Seed: 3, Claims: 120, PerTx: 40}),
+		build.Batch(build.BatchOptions{Seed: 4, Claims: 300, PerTx: 150})...)
+	var sizes []int
+	p := edi.NewParser(bytes.NewReader(in))
+	for {
+		it, ok := p.Next()
+		if !ok {
+			break
+		}
+		if it.Tx != nil {
+			sizes = append(sizes, len(it.Tx.Raw))
+		}
+	}
+	require.Len(t, sizes, 5)
+	var want []int
+	for _, n := range sizes {
+		if len(want) == 0 || n > want[len(want)-1] {
+			want = append(want, n)
+		}
+	}
+	require.Greater(t, len(want), 1, "the second interchange's transactions are larger")
+	for _, jobs := range []int{1, 3} {
+		var got []int
+		var sum edi.Summary
+		o := scrub.Options{Engine: scrub.New(rules.Default()), Printers: []edi.Printer{&edi.JSONPrinter{W: io.Discard}}, Jobs: jobs, Recycle: true,
+			Largest: func(n int) { got = append(got, n) }}
+		require.NoError(t, scrub.Run("in", bytes.NewReader(in), o, &sum))
+		assert.Equal(t, want, got, "jobs %d", jobs)
 	}
 }

@@ -21,6 +21,11 @@ type Options struct {
 	// Recycle hands each transaction's arrays back for reuse once every
 	// printer has written it: set it when no printer keeps a transaction.
 	Recycle bool
+	// Largest, when set, is called with a transaction's size in bytes each
+	// time one is larger than any before it in this input, before it is
+	// scrubbed: memory in flight is a few transactions, so the command
+	// sizes the collector's memory limit by it.
+	Largest func(bytes int)
 }
 
 // slot carries one item through the pipeline; done closes when its
@@ -97,11 +102,18 @@ func Run(name string, r io.Reader, o Options, sum *edi.Summary) error {
 	p := edi.NewParser(r)
 	p.Name = name
 	sum.Files++
-	claims := 0
+	claims, largest := 0, 0
 	// report runs before the item is handed on: once written, a recycled
 	// transaction is empty.
 	report := func(it *edi.Item) {
-		if o.Progress != nil && it.Tx != nil {
+		if it.Tx == nil {
+			return
+		}
+		if n := len(it.Tx.Raw); n > largest && o.Largest != nil {
+			largest = n
+			o.Largest(n)
+		}
+		if o.Progress != nil {
 			claims += it.Tx.CLMs
 			o.Progress(p.Offset(), claims)
 		}

@@ -239,8 +239,12 @@ func (c *config) execute(files []string, stdin io.Reader, stdout, stderr io.Writ
 		printers = append(printers, p)
 	}
 
+	// The collector's memory limit follows the largest transaction read
+	// (memoryLimit), unless the environment sets one.
+	var largest func(int)
 	if os.Getenv("GOMEMLIMIT") == "" && os.Getenv("GOGC") == "" {
-		debug.SetMemoryLimit(memoryLimit(c.jobs))
+		debug.SetMemoryLimit(memoryLimit(c.jobs, 0))
+		largest = func(tx int) { debug.SetMemoryLimit(memoryLimit(c.jobs, tx)) }
 	}
 	engine := scrub.New(cat)
 	engine.IG = c.ig
@@ -270,7 +274,7 @@ func (c *config) execute(files []string, stdin io.Reader, stdout, stderr io.Writ
 			defer f.Close()
 		}
 		claimsBefore, unsupportedBefore, bytesBefore := sum.Claims, len(sum.Unsupported), sum.Bytes
-		opts := scrub.Options{Engine: engine, Printers: printers, Jobs: c.jobs, Recycle: true}
+		opts := scrub.Options{Engine: engine, Printers: printers, Jobs: c.jobs, Recycle: true, Largest: largest}
 		bar := newProgress(stderr, name, size)
 		if bar != nil {
 			opts.Progress = bar.update
@@ -431,15 +435,21 @@ func explain(w io.Writer, cat *rules.Catalog, id string) (int, error) {
 }
 
 // memoryLimit is the Go runtime's soft memory limit for a run with jobs
-// parallel jobs. Each job scrubs one transaction with its model; the bytes of
-// a few more wait for a worker or the writer. On the 5,000-claim benchmark
-// batch the live heap peaks at about 13 MB with one job and 32 MB with two
-// (GODEBUG=gctrace=1); at the collector's default target (twice the live
-// heap) two jobs would pass 64 MB RSS. A limit a little above the live heap
-// makes the collector run before the heap doubles. Since findings and
-// verdicts are recycled the collector seldom runs, and at 32+7 MiB per job
-// two jobs peaked at 53–62 MB RSS in 3 runs of 16 (46–49 MB otherwise); at
-// 26+7 MiB they peak at 41–51 MB, at the same speed (README "Performance").
-// It is soft: a larger transaction set only makes the collector run more
-// often, and GOMEMLIMIT or GOGC in the environment take precedence.
-func memoryLimit(jobs int) int64 { return int64(26+7*max(jobs, 1)) << 20 }
+// parallel jobs whose largest transaction so far has tx bytes. A
+// transaction in flight (one per job, and one more being read) holds its
+// bytes, segment index, 837P model, findings and rendered output: about five
+// times its bytes, counted as at least 8 MiB; 16 MiB more hold the rest. On
+// the 5,000-claim benchmark batch (2.1 MB transactions) the live heap peaks
+// at about 16 MB with one job, 29 with two and 40 with three
+// (GODEBUG=gctrace=1). A limit a little above the live heap makes the
+// collector run before the heap doubles, which keeps two jobs at 40–54 MB
+// RSS where the collector's default target would pass 64 MB. Below the live
+// heap the collector runs without end: the fixed 26 + 7 MiB per job this
+// replaced ran it 40 times in a 0.3 s run with three jobs (8 times now) and,
+// on 20,000-claim transactions, 24 times with two jobs, no faster than one
+// (13 now; README "Performance"). GOMEMLIMIT or GOGC in the environment
+// take precedence.
+func memoryLimit(jobs, tx int) int64 {
+	perTx := max(5*int64(tx), 8<<20)
+	return 16<<20 + int64(max(jobs, 1)+1)*perTx
+}

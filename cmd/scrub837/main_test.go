@@ -383,3 +383,26 @@ func BenchmarkCommand(b *testing.B) {
 		})
 	}
 }
+
+// memoryLimit holds every transaction in flight (one per job, one more
+// waiting) at five times its bytes, above a floor that keeps small
+// transactions' limits where the 2-core benchmark measured them.
+func TestMemoryLimit(t *testing.T) {
+	const mib = 1 << 20
+	cases := []struct {
+		jobs, tx int
+		want     int64
+	}{
+		{jobs: 1, tx: 0, want: 16*mib + 2*8*mib},
+		{jobs: 0, tx: 0, want: 16*mib + 2*8*mib},                       // no jobs is one
+		{jobs: 2, tx: 0, want: 40 * mib},                               // the benchmark's: 2,000–5,000-claim transactions
+		{jobs: 2, tx: 1 << 20, want: 40 * mib},                         // below the floor
+		{jobs: 2, tx: 2_080_000, want: 16*mib + 3*5*2_080_000},         // 5,000 claims
+		{jobs: 2, tx: 8_300_000, want: 16*mib + 3*5*8_300_000},         // 20,000 claims
+		{jobs: 8, tx: 2_080_000, want: 16*mib + 9*5*2_080_000},         // a clearinghouse server
+		{jobs: 1, tx: edi.MaxTransaction, want: 16*mib + 2*5*(64<<20)}, // the largest transaction accepted
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, memoryLimit(c.jobs, c.tx), "jobs %d, tx %d", c.jobs, c.tx)
+	}
+}
