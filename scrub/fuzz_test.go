@@ -11,7 +11,7 @@ import (
 )
 
 // FuzzScrub runs the engine and every writer on arbitrary input: never a
-// panic; clean + rejected hold each claim exactly once; the annotated
+// panic (the text report included); clean + rejected hold each claim exactly once; the annotated
 // output is the input plus notes; the 277CA and 999 re-read without
 // structural errors.
 func FuzzScrub(f *testing.F) {
@@ -20,13 +20,14 @@ func FuzzScrub(f *testing.F) {
 	}
 	cat := rules.Default()
 	f.Fuzz(func(t *testing.T, in []byte) {
-		bufs := make([]*bytes.Buffer, 6)
+		bufs := make([]*bytes.Buffer, 7)
 		for i := range bufs {
 			bufs[i] = &bytes.Buffer{}
 		}
 		ack := edi.AckOptions{Now: fixedNow}
 		printers := []edi.Printer{&edi.JSONPrinter{W: bufs[0]}, edi.New277CA(bufs[1], ack), edi.New999(bufs[2], ack),
-			&edi.AnnotatedPrinter{W: bufs[3]}, &edi.SplitPrinter{W: bufs[4]}, &edi.SplitPrinter{W: bufs[5], Rejected: true}}
+			&edi.AnnotatedPrinter{W: bufs[3]}, &edi.SplitPrinter{W: bufs[4]}, &edi.SplitPrinter{W: bufs[5], Rejected: true},
+			&edi.TextPrinter{W: bufs[6], Color: len(in)%2 == 1}}
 		var sum edi.Summary
 		err := scrub.Run("fuzz", bytes.NewReader(in), scrub.Options{Engine: scrub.New(cat), Printers: printers, Recycle: true}, &sum)
 		for _, p := range printers {
