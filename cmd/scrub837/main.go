@@ -239,12 +239,15 @@ func (c *config) execute(files []string, stdin io.Reader, stdout, stderr io.Writ
 		printers = append(printers, p)
 	}
 
-	// The collector's memory limit follows the largest transaction read
-	// (memoryLimit), unless the environment sets one.
+	// The collector's memory limit follows the largest transaction read in
+	// any input so far (memoryLimit), unless the environment sets one. It
+	// never comes down: the free lists still hold the arrays of an earlier
+	// file's larger transactions.
 	var largest func(int)
 	if os.Getenv("GOMEMLIMIT") == "" && os.Getenv("GOGC") == "" {
-		debug.SetMemoryLimit(memoryLimit(c.jobs, 0))
-		largest = func(tx int) { debug.SetMemoryLimit(memoryLimit(c.jobs, tx)) }
+		l := &limiter{jobs: c.jobs, set: func(n int64) { debug.SetMemoryLimit(n) }}
+		l.see(0)
+		largest = l.see
 	}
 	engine := scrub.New(cat)
 	engine.IG = c.ig
@@ -449,6 +452,21 @@ func explain(w io.Writer, cat *rules.Catalog, id string) (int, error) {
 // on 20,000-claim transactions, 24 times with two jobs, no faster than one
 // (13 now; README "Performance"). GOMEMLIMIT or GOGC in the environment
 // take precedence.
+// limiter sets the memory limit for the largest transaction seen in any
+// input, raising it, never lowering it.
+type limiter struct {
+	jobs  int
+	limit int64 // set last, 0 before the first
+	set   func(int64)
+}
+
+func (l *limiter) see(tx int) {
+	if n := memoryLimit(l.jobs, tx); n > l.limit {
+		l.limit = n
+		l.set(n)
+	}
+}
+
 func memoryLimit(jobs, tx int) int64 {
 	perTx := max(5*int64(tx), 8<<20)
 	return 16<<20 + int64(max(jobs, 1)+1)*perTx

@@ -406,3 +406,15 @@ func TestMemoryLimit(t *testing.T) {
 		assert.Equal(t, c.want, memoryLimit(c.jobs, c.tx), "jobs %d, tx %d", c.jobs, c.tx)
 	}
 }
+
+// The limit rises with each larger transaction, in any input, and never
+// comes down: an earlier file's large arrays stay in the free lists.
+func TestLimiterOnlyRises(t *testing.T) {
+	var set []int64
+	l := &limiter{jobs: 2, set: func(n int64) { set = append(set, n) }}
+	for _, tx := range []int{0, 1 << 20, 3 << 20, 2 << 20, 3 << 20, 9 << 20, 1 << 20} {
+		l.see(tx)
+	}
+	assert.Equal(t, []int64{memoryLimit(2, 0), memoryLimit(2, 3<<20), memoryLimit(2, 9<<20)}, set,
+		"set at the start, then only for a larger transaction (1 MiB is under the floor)")
+}
