@@ -121,6 +121,25 @@ func FuzzModel(f *testing.F) {
 			if clm != tx.CLMs {
 				t.Fatalf("%d CLM segments indexed, the parser counted %d", clm, tx.CLMs)
 			}
+			// Segments tile Raw: each span is white space (and the
+			// terminators of empty segments), then the content, then the
+			// terminator if any, and the last one stops at Raw's end.
+			blank := " \t\r\n" + string([]byte{tx.Interchange.Delims.Segment})
+			for i := range tx.Segs {
+				s := tx.Segs[i]
+				lead := tx.Lead(i)
+				if lead > s.Start || s.Start > s.End || tx.Stop(i) > int32(len(tx.Raw)) ||
+					len(bytes.TrimLeft(tx.Raw[lead:s.Start], blank)) > 0 {
+					t.Fatalf("segment %d: span [%d,%d) content [%d,%d) in %d bytes: %q", i, lead, tx.Stop(i), s.Start, s.End, len(tx.Raw), tx.Raw)
+				}
+				if tail := tx.Raw[s.End:tx.Stop(i)]; len(tail) > 2 || len(bytes.TrimLeft(tail, "\r")) > 1 ||
+					len(tail) > 0 && tail[len(tail)-1] != '\r' && tail[len(tail)-1] != tx.Interchange.Delims.Segment {
+					t.Fatalf("segment %d ends with %q", i, tail)
+				}
+			}
+			if n := len(tx.Segs); n > 0 && tx.Stop(n-1) != int32(len(tx.Raw)) {
+				t.Fatalf("the last segment stops at %d of %d bytes", tx.Stop(n-1), len(tx.Raw))
+			}
 			for _, c := range tx.Claims {
 				for _, l := range c.Lines {
 					if l.Seg < c.Seg || l.End > c.End {

@@ -135,7 +135,7 @@ func (p *Parser) step() {
 			p.tx.SegmentErrors = append(p.tx.SegmentErrors, pr)
 			p.flushRun()
 			n := int32(len(p.tx.Raw))
-			p.tx.Segs = append(p.tx.Segs, Seg{Lead: n, Start: n, End: n, Stop: n, ID: SegTruncated})
+			p.tx.Segs = append(p.tx.Segs, Seg{Start: n, End: n, ID: SegTruncated})
 			return
 		}
 		p.emit(Item{Kind: ItemStray, Offset: seg.Offset, Interchange: p.ic, Group: p.grp, Problem: &pr})
@@ -363,8 +363,10 @@ func (p *Parser) body() {
 			break
 		}
 		stop := pos + i
-		sg := extend(&segs) // every field is set: see extend
-		sg.Lead, sg.Start, sg.End, sg.Stop, sg.ID = int32(base+lead), int32(base+pos), int32(base+stop), int32(base+stop+1), id
+		// Every field is set (see extend); the span starts at lead, where
+		// the last one stopped.
+		sg := extend(&segs)
+		sg.Start, sg.End, sg.ID, sg.Tail = int32(base+pos), int32(base+stop), id, 1
 		tx.count(id)
 		pos = stop + 1
 	}
@@ -396,7 +398,8 @@ func (p *Parser) appendSeg(seg *Segment, id SegID) {
 	start := lead + int32(seg.Offset-seg.SpanOffset)
 	p.extendRun(seg.Span)
 	stop := int32(len(tx.Raw) + len(p.run))
-	tx.Segs = append(tx.Segs, Seg{Lead: lead, Start: start, End: start + int32(len(seg.Raw)), Stop: stop, ID: id})
+	end := start + int32(len(seg.Raw))
+	tx.Segs = append(tx.Segs, Seg{Start: start, End: end, ID: id, Tail: uint8(stop - end)}) // the span starts at lead, where the last one stopped
 	tx.count(id)
 	if stop > MaxTransaction {
 		p.err = &InputError{Offset: tx.Offset, Msg: fmt.Sprintf("transaction set %s is larger than %d MiB; split the batch (production batches hold at most ~5,000 claims per ST)",

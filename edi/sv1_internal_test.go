@@ -35,7 +35,7 @@ func TestReadSV1Usual(t *testing.T) {
 		seg := strings.NewReplacer("*", string(d.Element), ":", string(d.Component)).Replace(strings.Join(els, "*"))
 		for cut := 1; cut <= len(seg); cut++ {
 			c := []byte(seg[:cut])
-			tx := &Transaction{Interchange: &Interchange{Delims: d}, Raw: c, Segs: []Seg{{End: int32(len(c)), Stop: int32(len(c)), ID: SegSV1}}, generic: true}
+			tx := &Transaction{Interchange: &Interchange{Delims: d}, Raw: c, Segs: []Seg{{End: int32(len(c)), ID: SegSV1}}, generic: true}
 			var general, usual Line
 			var problems []Problem
 			tx.readSV1(0, &general, func(p Problem) { problems = append(problems, p) })

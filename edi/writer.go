@@ -243,7 +243,7 @@ func lineEnding(tx *Transaction) string {
 		return "" // the terminator is the line break already
 	}
 	if len(tx.Segs) > 1 {
-		lead := tx.Raw[tx.Segs[1].Lead:tx.Segs[1].Start]
+		lead := tx.Raw[tx.Lead(1):tx.Segs[1].Start]
 		switch {
 		case bytes.Contains(lead, []byte("\r\n")):
 			return "\r\n"

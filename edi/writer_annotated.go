@@ -216,16 +216,16 @@ func (p *AnnotatedPrinter) Render(buf []byte, res *Result) []byte {
 	d := n.d
 	b, done := buf, 0 // tx.Raw[:done] is copied
 	for _, nt := range n.list {
-		s := tx.Segs[nt.at]
-		b = append(b, tx.Raw[done:s.Lead]...)
-		b = append(b, tx.Raw[s.Lead:s.Start]...) // the next segment's own indentation and line break
+		s, lead := tx.Segs[nt.at], tx.Lead(nt.at)
+		b = append(b, tx.Raw[done:lead]...)
+		b = append(b, tx.Raw[lead:s.Start]...) // the next segment's own indentation and line break
 		b = append(b, "NTE"...)
 		b = append(b, d.Element)
 		b = append(b, "ADD"...)
 		b = append(b, d.Element)
 		b = append(b, n.text[nt.start:nt.end]...)
 		b = append(b, d.Segment)
-		done = int(s.Lead)
+		done = int(lead)
 	}
 	// SE01 becomes the true count: the input's segments plus the notes.
 	se := len(tx.Segs) - 1
@@ -240,7 +240,7 @@ func (p *AnnotatedPrinter) Render(buf []byte, res *Result) []byte {
 		b = append(b, d.Element)
 		b = append(b, rest...)
 	}
-	return append(b, tx.Raw[s.End:s.Stop]...)
+	return append(b, tx.Raw[s.End:s.stop()]...)
 }
 
 // Write copies every item's bytes; transactions come annotated.

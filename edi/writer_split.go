@@ -56,8 +56,7 @@ func (p *SplitPrinter) Render(b []byte, res *Result) []byte {
 	}
 	count := 0
 	span := func(i int) {
-		s := tx.Segs[i]
-		b = append(b, tx.Raw[s.Lead:s.Stop]...)
+		b = append(b, tx.Span(i)...)
 		count++
 	}
 	// Claims follow their HL in input order, so one cursor walks them.
@@ -92,7 +91,7 @@ func (p *SplitPrinter) Render(b []byte, res *Result) []byte {
 		s := tx.Segs[hl.Seg]
 		var els [8][]byte
 		e := tx.Elements(els[:0], hl.Seg)
-		b = append(b, tx.Raw[s.Lead:s.Start]...)
+		b = append(b, tx.Raw[tx.Lead(hl.Seg):s.Start]...)
 		b = append(b, "HL"...)
 		b = append(b, d.Element)
 		b = strconv.AppendInt(b, int64(id), 10)
@@ -112,7 +111,7 @@ func (p *SplitPrinter) Render(b []byte, res *Result) []byte {
 				b = append(b, '0')
 			}
 		}
-		b = append(b, tx.Raw[s.End:s.Stop]...) // the input's terminator
+		b = append(b, tx.Raw[s.End:s.stop()]...) // the input's terminator
 		count++
 		for i := hl.Seg + 1; i < hl.OwnEnd && i < len(tx.Segs); i++ {
 			if tx.Segs[i].ID != SegSE {
@@ -126,7 +125,7 @@ func (p *SplitPrinter) Render(b []byte, res *Result) []byte {
 	term := []byte{d.Segment}
 	if last := len(tx.Segs) - 1; last >= 0 && tx.Segs[last].ID == SegSE {
 		s := tx.Segs[last]
-		lead, term = tx.Raw[s.Lead:s.Start], tx.Raw[s.End:s.Stop]
+		lead, term = tx.Raw[tx.Lead(last):s.Start], tx.Raw[s.End:s.stop()]
 	}
 	b = append(b, lead...)
 	b = append(b, "SE"...)
