@@ -3,6 +3,7 @@ package edi
 import (
 	"bytes"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -21,7 +22,7 @@ func drainBuffers() {
 }
 
 func TestGetBuffersHint(t *testing.T) {
-	segSize := maxHint / 20 // Seg is 20 bytes
+	segSize := maxHint / int(unsafe.Sizeof(Seg{})) // the most segments a new array is made for
 	cases := []struct {
 		name            string
 		kept            *txBuffers // on the free list first, or nil
@@ -51,6 +52,7 @@ func TestGetBuffersHint(t *testing.T) {
 			assert.GreaterOrEqual(t, cap(b.raw), c.rawCap)
 			assert.GreaterOrEqual(t, cap(b.segs), c.segsCap)
 			assert.LessOrEqual(t, cap(b.raw), max(c.rawCap, maxHint+maxHint/8), "no more room than the hint and its margin")
+			assert.LessOrEqual(t, cap(b.segs), max(c.segsCap, segSize+segSize/8))
 			if c.kept != nil {
 				assert.Equal(t, c.reused, &b.raw[:1][0] == keptRaw, "raw reused")
 				assert.Equal(t, c.reused, &b.segs[:1][0] == keptSegs, "segs reused")
@@ -94,4 +96,10 @@ func TestParserSizeHint(t *testing.T) {
 		assert.Len(t, tx.Segs, 5002)
 		assert.GreaterOrEqual(t, cap(tx.Segs), 5002+5002/8)
 	}
+}
+
+// A segment index entry stays 12 bytes: a 5,000-claim transaction has about
+// 100,000 of them, and every pass reads them.
+func TestSegSize(t *testing.T) {
+	assert.Equal(t, uintptr(12), unsafe.Sizeof(Seg{}))
 }
