@@ -437,21 +437,6 @@ func explain(w io.Writer, cat *rules.Catalog, id string) (int, error) {
 	return 0, nil
 }
 
-// memoryLimit is the Go runtime's soft memory limit for a run with jobs
-// parallel jobs whose largest transaction so far has tx bytes. A
-// transaction in flight (one per job, and one more being read) holds its
-// bytes, segment index, 837P model, findings and rendered output: about five
-// times its bytes, counted as at least 8 MiB; 16 MiB more hold the rest. On
-// the 5,000-claim benchmark batch (2.1 MB transactions) the live heap peaks
-// at about 16 MB with one job, 29 with two and 40 with three
-// (GODEBUG=gctrace=1). A limit a little above the live heap makes the
-// collector run before the heap doubles, which keeps two jobs at 40–54 MB
-// RSS where the collector's default target would pass 64 MB. Below the live
-// heap the collector runs without end: the fixed 26 + 7 MiB per job this
-// replaced ran it 40 times in a 0.3 s run with three jobs (8 times now) and,
-// on 20,000-claim transactions, 24 times with two jobs, no faster than one
-// (13 now; README "Performance"). GOMEMLIMIT or GOGC in the environment
-// take precedence.
 // limiter sets the memory limit for the largest transaction seen in any
 // input, raising it, never lowering it.
 type limiter struct {
@@ -467,6 +452,21 @@ func (l *limiter) see(tx int) {
 	}
 }
 
+// memoryLimit is the Go runtime's soft memory limit for a run with jobs
+// parallel jobs whose largest transaction so far has tx bytes. A
+// transaction in flight (one per job, and one more being read) holds its
+// bytes, segment index, 837P model, findings and rendered output: about five
+// times its bytes, counted as at least 8 MiB; 16 MiB more hold the rest. On
+// the 5,000-claim benchmark batch (2.1 MB transactions) the live heap peaks
+// at about 16 MB with one job, 29 with two and 40 with three
+// (GODEBUG=gctrace=1). A limit a little above the live heap makes the
+// collector run before the heap doubles, which keeps two jobs at 40–54 MB
+// RSS where the collector's default target would pass 64 MB. Below the live
+// heap the collector runs without end: the fixed 26 + 7 MiB per job this
+// replaced ran it 40 times in a 0.3 s run with three jobs (8 times now) and,
+// on 20,000-claim transactions, 24 times with two jobs, no faster than one
+// (13 now; README "Performance"). GOMEMLIMIT or GOGC in the environment
+// take precedence.
 func memoryLimit(jobs, tx int) int64 {
 	perTx := max(5*int64(tx), 8<<20)
 	return 16<<20 + int64(max(jobs, 1)+1)*perTx
