@@ -32,11 +32,12 @@ type note struct {
 // notes holds one transaction's notes while it is rendered: their text in
 // one buffer, and where each goes.
 type notes struct {
-	d    Delimiters
-	segs int // the transaction's segments
-	text []byte
-	list []note
-	ids  []string // a line's rule ids, deduplicated
+	d     Delimiters
+	segs  int // the transaction's segments
+	text  []byte
+	claim []byte // the claim note being built
+	list  []note
+	ids   []string // a line's rule ids, deduplicated
 }
 
 // appendNoteText appends "PREFIXRULE-A,RULE-B - message" for the error
@@ -163,7 +164,10 @@ func (n *notes) collect(res *Result) {
 			continue
 		}
 		c := &tx.Claims[ci]
-		claimFrom, claimParts := -1, 0 // the claim's note: its lines' notes joined by "; "
+		// The claim's note, the notes of its lines that have one of their
+		// own joined by "; ", is built apart: the notes of the other lines
+		// go into text meanwhile.
+		n.claim = n.claim[:0]
 		for li := range c.Lines {
 			l := &c.Lines[li]
 			if l.NTE < 0 {
@@ -179,26 +183,23 @@ func (n *notes) collect(res *Result) {
 			if c.NTE >= 0 {
 				continue // no place for it: the claim has a note of its own
 			}
-			if claimFrom < 0 {
-				claimFrom = len(n.text)
-			}
-			mark := len(n.text)
-			if claimParts > 0 {
-				n.text = append(n.text, "; "...)
+			mark := len(n.claim)
+			if mark > 0 {
+				n.claim = append(n.claim, "; "...)
 			}
 			lx = append(append(append(lx[:0], "LX "...), l.LX...), ' ')
-			from := len(n.text)
+			from := len(n.claim)
 			var ok bool
-			if n.text, ok = n.appendNoteText(n.text, lx, cr.Findings, li); !ok {
-				n.text = n.text[:mark]
+			if n.claim, ok = n.appendNoteText(n.claim, lx, cr.Findings, li); !ok {
+				n.claim = n.claim[:mark]
 				continue
 			}
-			n.text = n.fit(n.text, from)
-			claimParts++
+			n.claim = n.fit(n.claim, from)
 		}
-		if claimParts > 0 {
-			n.text = n.fit(n.text, claimFrom)
-			n.add(c.NoteAt, claimFrom)
+		if len(n.claim) > 0 {
+			from := len(n.text)
+			n.text = n.fit(append(n.text, n.claim...), from)
+			n.add(c.NoteAt, from)
 		}
 	}
 	slices.SortStableFunc(n.list, func(a, b note) int { return cmp.Compare(a.at, b.at) })
