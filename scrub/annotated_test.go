@@ -108,7 +108,7 @@ func (p *referenceAnnotated) Render(buf []byte, res *edi.Result) []byte {
 		lead := tx.Raw[tx.Lead(i):s.Start]
 		for _, n := range at[i] {
 			b = append(b, lead...)
-			b = append(b, "NTE"+string(d.Element)+"ADD"+string(d.Element)+n...)
+			b = append(b, "NTE"+string([]byte{d.Element})+"ADD"+string([]byte{d.Element})+n...)
 			b = append(b, d.Segment)
 		}
 		if s.ID == edi.SegSE {
@@ -172,7 +172,7 @@ func TestAnnotatedAgreesWithReference(t *testing.T) {
 		if sep == 0 {
 			sep = '*'
 		}
-		require.Greater(t, bytes.Count(ref.out.Bytes(), []byte("ADD"+string(sep)+"LX ")), 10, "claim notes made of lines' notes")
+		require.Greater(t, bytes.Count(ref.out.Bytes(), []byte("ADD"+string([]byte{sep})+"LX ")), 10, "claim notes made of lines' notes")
 		if g, w := got.Bytes(), ref.out.Bytes(); !bytes.Equal(g, w) {
 			n := 0
 			for n < len(g) && n < len(w) && g[n] == w[n] {
