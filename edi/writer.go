@@ -156,14 +156,15 @@ func (w *segWriter) d8(lo, hi int) string {
 }
 
 // isa writes an ISA: the one segment whose values (ISA11, ISA16) are
-// delimiters themselves; its other values are cleaned one by one.
+// delimiters themselves; its other values are cleaned one by one (line
+// breaks included).
 func (w *segWriter) isa(els ...string) {
 	for i, e := range els {
 		if i > 0 {
 			w.out = append(w.out, w.d.Element)
 		}
 		if i != 11 && i != 16 {
-			e = w.clean(strings.NewReplacer("\r", " ", "\n", " ").Replace(e))
+			e = w.clean(e)
 		}
 		w.out = append(w.out, e...)
 	}

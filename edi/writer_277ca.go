@@ -40,7 +40,7 @@ func errorStatuses(out []statusPair, fs []Finding, line int, onlyLine bool) []st
 	return out
 }
 
-// fromColon rewrites a catalog status "A8:736" with the output's component separator.
+// status rewrites a catalog status "A8:736" with the output's component separator.
 func (w *segWriter) status(s string) string {
 	if w.d.Component == ':' {
 		return s // the usual separator: written as the catalog has it

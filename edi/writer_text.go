@@ -29,7 +29,7 @@ func (p *TextPrinter) paint(code, s string) string {
 	if !p.Color {
 		return s
 	}
-	return code + s + ansiReset
+	return string(p.appendPaint(nil, code, s))
 }
 
 // appendPaint appends the parts of s, in color when asked. Findings are

@@ -31,38 +31,24 @@ func (p *referenceText) paint(code, s string) string {
 	return code + s + "\x1b[0m"
 }
 
+// refQuote quotes a segment for the reference report. The column of the
+// element at fault is counted from a split into elements and components,
+// not by the writer's scan: the reference is meant to reach it another way.
 func refQuote(content []byte, d edi.Delimiters, elem, comp int) (string, int) {
-	id := content
-	if i := bytes.IndexByte(content, d.Element); i >= 0 {
-		id = content[:i]
-	}
-	switch string(id) {
+	els := bytes.Split(content, []byte{d.Element})
+	switch string(els[0]) {
 	case "NM1", "N3", "N4", "DMG", "PER", "PAT", "REF", "SBR":
-		return string(id) + string([]byte{d.Element}) + "… (not shown: may hold protected health information)", 0
+		return string(els[0]) + string([]byte{d.Element}) + "… (not shown: may hold protected health information)", 0
 	}
 	col := 0
 	if elem > 0 {
-		pos, seen := -1, 0
-		for i, c := range content {
-			if c == d.Element {
-				seen++
-				if seen == elem {
-					pos = i + 1
-					break
-				}
+		pos := len(content) // a missing element: past the end
+		if elem < len(els) {
+			pos = len(bytes.Join(els[:elem], []byte{d.Element})) + 1
+			comps := bytes.Split(els[elem], []byte{d.Component})
+			for k := 1; k < comp && k < len(comps); k++ {
+				pos += len(comps[k-1]) + 1
 			}
-		}
-		if pos < 0 {
-			pos = len(content)
-		}
-		for k := 1; k < comp && pos < len(content); {
-			j := bytes.IndexByte(content[pos:], d.Component)
-			e := bytes.IndexByte(content[pos:], d.Element)
-			if j < 0 || (e >= 0 && e < j) {
-				break
-			}
-			pos += j + 1
-			k++
 		}
 		col = utf8.RuneCount(content[:pos])
 	}
