@@ -15,8 +15,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/scrub837/scrub837/claim"
 	"github.com/scrub837/scrub837/edi"
-	"github.com/scrub837/scrub837/fixtures/build"
+	"github.com/scrub837/scrub837/internal/build"
 )
 
 // normalise rewrites an input the way moov-io/x12 needs it (* and ~
@@ -77,18 +78,19 @@ func moovClaims(t *testing.T, raw, comp string) ([]string, error) {
 
 func ourClaims(t *testing.T, b []byte) []string {
 	var out []string
-	for _, tx := range parse(t, b).txs {
+	got := parse(t, b)
+	for k, tx := range got.txs {
 		comp := string(tx.Interchange.Delims.Component)
-		for _, c := range tx.Claims {
+		for _, c := range got.models[k].Claims {
 			s := c.ID + " " + c.ChargeRaw
 			for _, l := range c.Lines {
 				parts := append([]string{l.Qualifier(), l.Code}, l.Modifiers()...)
 				e := append(tx.Elements(nil, l.SV1), nil, nil, nil, nil) // SV102 and SV104 always exist
 				charge, units := string(e[2]), string(e[4])
-				if d, ok := edi.ParseDecimal(e[2]); ok != l.ChargeOK || d != l.Charge {
+				if d, ok := claim.ParseDecimal(e[2]); ok != l.ChargeOK || d != l.Charge {
 					t.Errorf("claim %s line %s: Charge %s, SV102 %q", c.ID, l.LX, l.Charge, charge)
 				}
-				if d, ok := edi.ParseDecimal(e[4]); ok != l.UnitsOK || d != l.Units {
+				if d, ok := claim.ParseDecimal(e[4]); ok != l.UnitsOK || d != l.Units {
 					t.Errorf("claim %s line %s: Units %s, SV104 %q", c.ID, l.LX, l.Units, units)
 				}
 				s += " | " + strings.Join(parts, comp) + " " + charge + " " + units

@@ -14,14 +14,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/scrub837/scrub837/claim"
 	"github.com/scrub837/scrub837/edi"
-	"github.com/scrub837/scrub837/fixtures/build"
+	"github.com/scrub837/scrub837/internal/build"
 )
 
 // parsed is everything a test wants from one input.
 type parsed struct {
 	items  []edi.Item
 	txs    []*edi.Transaction
+	models []*claim.Model // models[i] is txs[i]'s
 	raw    []byte // concatenation of every item's bytes
 	err    error
 	claims []string // a one-line description of every claim, for comparison
@@ -39,9 +41,10 @@ func parse(t testing.TB, b []byte) parsed {
 		out.items = append(out.items, it)
 		out.raw = append(out.raw, it.Raw...)
 		if it.Tx != nil {
-			it.Tx.Build()
+			m := claim.Build(it.Tx)
 			out.txs = append(out.txs, it.Tx)
-			for _, c := range it.Tx.Claims {
+			out.models = append(out.models, m)
+			for _, c := range m.Claims {
 				out.claims = append(out.claims, describe(&c))
 			}
 		}
@@ -50,7 +53,7 @@ func parse(t testing.TB, b []byte) parsed {
 	return out
 }
 
-func describe(c *edi.Claim) string {
+func describe(c *claim.Claim) string {
 	s := fmt.Sprintf("%s %s pos=%s freq=%s npi=%s/%s", c.ID, c.Charge, c.POS, c.Freq, c.BillingNPI, c.RenderingNPI)
 	for _, l := range c.Lines {
 		s += fmt.Sprintf(" | %s %s:%s %v %s x%s dos=%d-%d pos=%s 6R=%s", l.LX, l.Qualifier(), l.Code, l.Modifiers(), l.Charge, l.Units, l.DOS, l.DOSEnd, l.POS, l.Ref6R)
@@ -228,20 +231,20 @@ func TestNot837PIsSaidClearly(t *testing.T) {
 			got := parse(t, []byte(edit(string(build.Claims(build.Claim{ID: "I1", Lines: []build.Line{{Code: "99213"}}})))))
 			require.Len(t, got.txs, 1)
 			assert.NotEmpty(t, got.txs[0].Unsupported)
-			assert.Empty(t, got.txs[0].Claims, "not scrubbed as 837P")
+			assert.Empty(t, got.models[0].Claims, "not scrubbed as 837P")
 			assert.Contains(t, got.txs[0].Unsupported, "scrub837 checks 837P"[:0])
 		})
 	}
 }
 
 func TestModelStructure(t *testing.T) {
-	claim := func(mut func(s string) string) *edi.Claim {
+	claim := func(mut func(s string) string) *claim.Claim {
 		b := mut(string(build.Claims(build.Claim{ID: "M1", NPI: "1111111111", Lines: []build.Line{
 			{Code: "20610", NPI: "2222222222", Ref6R: "R9"}, {Code: "77002", Mods: []string{"26"}, Note: "EXISTING NOTE"}}})))
 		got := parse(t, []byte(b))
 		require.Len(t, got.txs, 1)
-		require.Len(t, got.txs[0].Claims, 1)
-		return &got.txs[0].Claims[0]
+		require.Len(t, got.models[0].Claims, 1)
+		return &got.models[0].Claims[0]
 	}
 	t.Run("providers and line data", func(t *testing.T) {
 		c := claim(func(s string) string { return s })
@@ -287,7 +290,7 @@ func TestSixThousandClaimsInOneTransaction(t *testing.T) {
 	require.Len(t, got.txs, 1)
 	assert.Empty(t, got.txs[0].Problems)
 	assert.Len(t, got.claims, 6000)
-	assert.Len(t, got.txs[0].HLs, 6001)
+	assert.Len(t, got.models[0].HLs, 6001)
 }
 
 func allocDuring(f func()) uint64 {
@@ -300,29 +303,29 @@ func allocDuring(f func()) uint64 {
 }
 
 func TestHostileSegmentsStayBounded(t *testing.T) {
-	claim := string(build.Claims(build.Claim{ID: "H1", Lines: []build.Line{{Code: "99213"}}}))
-	isaEnd := strings.Index(claim, "~") + 1
+	clm := string(build.Claims(build.Claim{ID: "H1", Lines: []build.Line{{Code: "99213"}}}))
+	isaEnd := strings.Index(clm, "~") + 1
 	cases := []struct {
 		name string
 		tail io.Reader
 	}{
 		{"64 MB element then the file goes on", io.MultiReader(strings.NewReader("GS*HC*A*B*20260302*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~NTE*ADD*"),
-			build.Repeat([]byte("ABCDEFGH"), 64<<20), strings.NewReader("~"+claim[strings.Index(claim, "BHT"):]))},
+			build.Repeat([]byte("ABCDEFGH"), 64<<20), strings.NewReader("~"+clm[strings.Index(clm, "BHT"):]))},
 		{"32 MB without any terminator", build.Repeat([]byte("NO TERMINATOR HERE "), 32<<20)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var got parsed
 			alloc := allocDuring(func() {
-				p := edi.NewParser(io.MultiReader(strings.NewReader(claim[:isaEnd]), tc.tail))
+				p := edi.NewParser(io.MultiReader(strings.NewReader(clm[:isaEnd]), tc.tail))
 				for {
 					it, ok := p.Next()
 					if !ok {
 						break
 					}
 					if it.Tx != nil {
-						it.Tx.Build()
 						got.txs = append(got.txs, it.Tx)
+						got.models = append(got.models, claim.Build(it.Tx))
 					}
 				}
 				got.err = p.Err()
@@ -332,7 +335,7 @@ func TestHostileSegmentsStayBounded(t *testing.T) {
 			if strings.HasPrefix(tc.name, "64") {
 				require.Len(t, got.txs, 1)
 				assert.Equal(t, "X12-SEGMENT-TOO-LONG", got.txs[0].Problems[0].Rule)
-				assert.Len(t, got.txs[0].Claims, 1, "the claim after the huge segment is still read")
+				assert.Len(t, got.models[0].Claims, 1, "the claim after the huge segment is still read")
 			}
 		})
 	}

@@ -5,8 +5,9 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/scrub837/scrub837/claim"
 	"github.com/scrub837/scrub837/edi"
-	"github.com/scrub837/scrub837/fixtures/build"
+	"github.com/scrub837/scrub837/internal/build"
 )
 
 // seedCorpus adds every fixture (and a few hand-made oddities) to f.
@@ -93,20 +94,19 @@ func FuzzModel(f *testing.F) {
 			for i := range tx.Segs {
 				truncated = truncated || tx.Segs[i].ID == edi.SegTruncated
 			}
-			tx.Build()
-			// The general parser's transaction, built without the readers of
-			// usual shapes (SV1, DTP, …), must give the same model.
-			g := want[n].Tx
-			g.BuildGeneric()
+			m := claim.Build(tx)
+			// The slow parser's transaction (every segment through the
+			// Reader) must give the same model.
+			g := claim.Build(want[n].Tx)
 			for _, c := range []struct {
 				what      string
 				got, want any
 			}{
-				{"HLs", tx.HLs, g.HLs}, {"claims", tx.Claims, g.Claims}, {"segment errors", tx.SegmentErrors, g.SegmentErrors},
-				{"header", [3]int{tx.Submitter, tx.Receiver, tx.HeaderEnd}, [3]int{g.Submitter, g.Receiver, g.HeaderEnd}},
+				{"HLs", m.HLs, g.HLs}, {"claims", m.Claims, g.Claims}, {"segment errors", m.SegmentErrors, g.SegmentErrors},
+				{"header", [3]int{m.Submitter, m.Receiver, m.HeaderEnd}, [3]int{g.Submitter, g.Receiver, g.HeaderEnd}},
 			} {
 				if !reflect.DeepEqual(c.got, c.want) {
-					t.Fatalf("%s differ between the readers of usual shapes and the general ones:\n%+v\n%+v", c.what, c.got, c.want)
+					t.Fatalf("%s differ between the fast and the slow parser:\n%+v\n%+v", c.what, c.got, c.want)
 				}
 			}
 			clm := 0
@@ -115,8 +115,8 @@ func FuzzModel(f *testing.F) {
 					clm++
 				}
 			}
-			if tx.Unsupported == "" && clm != len(tx.Claims) {
-				t.Fatalf("%d CLM segments became %d claims", clm, len(tx.Claims))
+			if tx.Unsupported == "" && clm != len(m.Claims) {
+				t.Fatalf("%d CLM segments became %d claims", clm, len(m.Claims))
 			}
 			if clm != tx.CLMs {
 				t.Fatalf("%d CLM segments indexed, the parser counted %d", clm, tx.CLMs)
@@ -140,7 +140,7 @@ func FuzzModel(f *testing.F) {
 			if n := len(tx.Segs); n > 0 && tx.Stop(n-1) != int32(len(tx.Raw)) {
 				t.Fatalf("the last segment stops at %d of %d bytes", tx.Stop(n-1), len(tx.Raw))
 			}
-			for _, c := range tx.Claims {
+			for _, c := range m.Claims {
 				for _, l := range c.Lines {
 					if l.Seg < c.Seg || l.End > c.End {
 						t.Fatalf("line [%d,%d) outside its claim [%d,%d)", l.Seg, l.End, c.Seg, c.End)

@@ -171,13 +171,13 @@ func (p *Parser) step() {
 		tx.HasSE = true
 		els := seg.Elements()
 		n := len(tx.Segs)
-		if got := string(el(els, 1)); got != strconv.Itoa(n) {
+		if got := string(Element(els, 1)); got != strconv.Itoa(n) {
 			tx.Problems = append(tx.Problems, Problem{Rule: "X12-SE-COUNT", Seg: n - 1, Offset: seg.Offset, Elem: 1, IK5: "4",
-				Value: got, Msg: fmt.Sprintf("SE01 says %s segments, the transaction has %d (ST through SE)", quote(got), n)})
+				Value: got, Msg: fmt.Sprintf("SE01 says %s segments, the transaction has %d (ST through SE)", Quote(got), n)})
 		}
-		if got := string(el(els, 2)); got != tx.ST02 {
+		if got := string(Element(els, 2)); got != tx.ST02 {
 			tx.Problems = append(tx.Problems, Problem{Rule: "X12-SE-CONTROL", Seg: n - 1, Offset: seg.Offset, Elem: 2, IK5: "3",
-				Value: got, Msg: fmt.Sprintf("SE02 control number %s differs from ST02 %s", quote(got), quote(tx.ST02))})
+				Value: got, Msg: fmt.Sprintf("SE02 control number %s differs from ST02 %s", Quote(got), Quote(tx.ST02))})
 		}
 		p.finishTx()
 	case SegGE:
@@ -208,9 +208,9 @@ func (p *Parser) stray(seg *Segment, msg string) {
 func (p *Parser) openInterchange(seg *Segment) {
 	e := seg.Elements()
 	p.ic = &Interchange{File: p.Name, Seq: p.icSeq, Delims: *seg.d, Raw: clone(seg.Span), Offset: seg.Offset,
-		SenderQual: s(el(e, 5)), SenderID: strings.TrimSpace(s(el(e, 6))),
-		ReceiverQual: s(el(e, 7)), ReceiverID: strings.TrimSpace(s(el(e, 8))),
-		Date: s(el(e, 9)), Time: s(el(e, 10)), Version: s(el(e, 12)), Control: s(el(e, 13)), Usage: s(el(e, 15))}
+		SenderQual: s(Element(e, 5)), SenderID: strings.TrimSpace(s(Element(e, 6))),
+		ReceiverQual: s(Element(e, 7)), ReceiverID: strings.TrimSpace(s(Element(e, 8))),
+		Date: s(Element(e, 9)), Time: s(Element(e, 10)), Version: s(Element(e, 12)), Control: s(Element(e, 13)), Usage: s(Element(e, 15))}
 	p.icSeq++
 	p.emit(Item{Kind: ItemInterchange, Raw: p.ic.Raw, Offset: seg.SpanOffset, Interchange: p.ic})
 }
@@ -223,7 +223,7 @@ func (p *Parser) closeInterchange(at int64, why string, iea *Segment) {
 	p.ic = nil
 	it := Item{Kind: ItemInterchangeEnd, Offset: at, Interchange: ic}
 	if iea == nil {
-		pr := Problem{Rule: "X12-IEA-MISSING", Seg: -1, Offset: at, Msg: "interchange " + quote(ic.Control) + " has no IEA before " + why}
+		pr := Problem{Rule: "X12-IEA-MISSING", Seg: -1, Offset: at, Msg: "interchange " + Quote(ic.Control) + " has no IEA before " + why}
 		ic.Problems = append(ic.Problems, pr)
 		it.Problem = &ic.Problems[len(ic.Problems)-1]
 		p.emit(it)
@@ -231,13 +231,13 @@ func (p *Parser) closeInterchange(at int64, why string, iea *Segment) {
 	}
 	it.Raw, it.Offset = clone(iea.Span), iea.SpanOffset
 	e := iea.Elements()
-	if got := s(el(e, 1)); got != strconv.Itoa(ic.Groups) {
+	if got := s(Element(e, 1)); got != strconv.Itoa(ic.Groups) {
 		ic.Problems = append(ic.Problems, Problem{Rule: "X12-IEA-COUNT", Seg: -1, Offset: iea.Offset, Elem: 1, Value: got,
-			Msg: fmt.Sprintf("IEA01 says %s functional groups, the interchange has %d", quote(got), ic.Groups)})
+			Msg: fmt.Sprintf("IEA01 says %s functional groups, the interchange has %d", Quote(got), ic.Groups)})
 	}
-	if got := s(el(e, 2)); got != ic.Control {
+	if got := s(Element(e, 2)); got != ic.Control {
 		ic.Problems = append(ic.Problems, Problem{Rule: "X12-IEA-CONTROL", Seg: -1, Offset: iea.Offset, Elem: 2, Value: got,
-			Msg: fmt.Sprintf("IEA02 control number %s differs from ISA13 %s", quote(got), quote(ic.Control))})
+			Msg: fmt.Sprintf("IEA02 control number %s differs from ISA13 %s", Quote(got), Quote(ic.Control))})
 	}
 	if len(ic.Problems) > 0 {
 		it.Problem = &ic.Problems[len(ic.Problems)-1]
@@ -248,8 +248,8 @@ func (p *Parser) closeInterchange(at int64, why string, iea *Segment) {
 func (p *Parser) openGroup(seg *Segment) {
 	e := seg.Elements()
 	p.grp = &Group{Interchange: p.ic, Seq: p.ic.Groups, Raw: clone(seg.Span), Offset: seg.Offset,
-		FunctionalID: s(el(e, 1)), Sender: s(el(e, 2)), Receiver: s(el(e, 3)), Date: s(el(e, 4)), Time: s(el(e, 5)),
-		Control: s(el(e, 6)), Version: s(el(e, 8)), controls: map[string]struct{}{}}
+		FunctionalID: s(Element(e, 1)), Sender: s(Element(e, 2)), Receiver: s(Element(e, 3)), Date: s(Element(e, 4)), Time: s(Element(e, 5)),
+		Control: s(Element(e, 6)), Version: s(Element(e, 8)), controls: map[string]struct{}{}}
 	p.ic.Groups++
 	p.emit(Item{Kind: ItemGroup, Raw: p.grp.Raw, Offset: seg.SpanOffset, Interchange: p.ic, Group: p.grp})
 }
@@ -263,17 +263,17 @@ func (p *Parser) closeGroup(at int64, why string, ge *Segment) {
 	it := Item{Kind: ItemGroupEnd, Offset: at, Interchange: g.Interchange, Group: g}
 	if ge == nil {
 		g.Problems = append(g.Problems, Problem{Rule: "X12-GE-MISSING", Seg: -1, Offset: at, AK9: "3",
-			Msg: "functional group " + quote(g.Control) + " has no GE before " + why})
+			Msg: "functional group " + Quote(g.Control) + " has no GE before " + why})
 	} else {
 		it.Raw, it.Offset = clone(ge.Span), ge.SpanOffset
 		e := ge.Elements()
-		if got := s(el(e, 1)); got != strconv.Itoa(g.Transactions) {
+		if got := s(Element(e, 1)); got != strconv.Itoa(g.Transactions) {
 			g.Problems = append(g.Problems, Problem{Rule: "X12-GE-COUNT", Seg: -1, Offset: ge.Offset, Elem: 1, AK9: "5", Value: got,
-				Msg: fmt.Sprintf("GE01 says %s transaction sets, the group has %d", quote(got), g.Transactions)})
+				Msg: fmt.Sprintf("GE01 says %s transaction sets, the group has %d", Quote(got), g.Transactions)})
 		}
-		if got := s(el(e, 2)); got != g.Control {
+		if got := s(Element(e, 2)); got != g.Control {
 			g.Problems = append(g.Problems, Problem{Rule: "X12-GE-CONTROL", Seg: -1, Offset: ge.Offset, Elem: 2, AK9: "4", Value: got,
-				Msg: fmt.Sprintf("GE02 control number %s differs from GS06 %s", quote(got), quote(g.Control))})
+				Msg: fmt.Sprintf("GE02 control number %s differs from GS06 %s", Quote(got), Quote(g.Control))})
 		}
 	}
 	if len(g.Problems) > 0 {
@@ -292,10 +292,10 @@ func (p *Parser) openTx(seg *Segment) {
 	tx.Line = seg.Line()
 	p.appendSeg(seg, SegST)
 	// The model's strings point into Raw; these come from the segment itself.
-	tx.ST01, tx.ST02, tx.ST03 = s(el(e, 1)), s(el(e, 2)), s(el(e, 3))
+	tx.ST01, tx.ST02, tx.ST03 = s(Element(e, 1)), s(Element(e, 2)), s(Element(e, 3))
 	if _, dup := p.grp.controls[tx.ST02]; dup {
 		tx.Problems = append(tx.Problems, Problem{Rule: "X12-ST-DUPLICATE", Seg: 0, Offset: seg.Offset, Elem: 2, IK5: "23", Value: tx.ST02,
-			Msg: "ST02 control number " + quote(tx.ST02) + " is used twice in functional group " + quote(p.grp.Control)})
+			Msg: "ST02 control number " + Quote(tx.ST02) + " is used twice in functional group " + Quote(p.grp.Control)})
 	} else if len(p.grp.controls) < 100_000 {
 		p.grp.controls[tx.ST02] = struct{}{}
 	}
@@ -305,7 +305,7 @@ func (p *Parser) openTx(seg *Segment) {
 	}
 	switch {
 	case tx.ST01 != "837":
-		tx.Unsupported = fmt.Sprintf("transaction set %s is a %s, not an 837", quote(tx.ST02), quote(tx.ST01))
+		tx.Unsupported = fmt.Sprintf("transaction set %s is a %s, not an 837", Quote(tx.ST02), Quote(tx.ST01))
 	case !strings.HasPrefix(version, "005010X222"):
 		kind := "not 837P 005010X222A1"
 		switch {
@@ -316,7 +316,7 @@ func (p *Parser) openTx(seg *Segment) {
 		case strings.HasPrefix(version, "004010"):
 			kind = "a 4010 837, retired in 2012"
 		}
-		tx.Unsupported = fmt.Sprintf("transaction set %s is version %s: %s; scrub837 checks 837P 005010X222A1 only", quote(tx.ST02), quote(version), kind)
+		tx.Unsupported = fmt.Sprintf("transaction set %s is version %s: %s; scrub837 checks 837P 005010X222A1 only", Quote(tx.ST02), Quote(version), kind)
 	}
 }
 
@@ -403,7 +403,7 @@ func (p *Parser) appendSeg(seg *Segment, id SegID) {
 	tx.count(id)
 	if stop > MaxTransaction {
 		p.err = &InputError{Offset: tx.Offset, Msg: fmt.Sprintf("transaction set %s is larger than %d MiB; split the batch (production batches hold at most ~5,000 claims per ST)",
-			quote(tx.ST02), MaxTransaction>>20)}
+			Quote(tx.ST02), MaxTransaction>>20)}
 	}
 }
 
@@ -412,7 +412,7 @@ func (p *Parser) closeTx(at int64, why string) {
 		return
 	}
 	p.tx.Problems = append(p.tx.Problems, Problem{Rule: "X12-SE-MISSING", Seg: len(p.tx.Segs) - 1, Offset: at, IK5: "2",
-		Msg: "transaction set " + quote(p.tx.ST02) + " has no SE before " + why})
+		Msg: "transaction set " + Quote(p.tx.ST02) + " has no SE before " + why})
 	p.finishTx()
 }
 

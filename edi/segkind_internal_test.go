@@ -70,16 +70,16 @@ func TestFieldsCursor(t *testing.T) {
 	for round := 0; round < 50000; round++ {
 		b, sep := randomSeparated(r, 150)
 		want := strings.Split(string(b), string([]byte{sep}))
-		f := newFields(b, sep)
+		f := NewCursor(b, sep)
 		for k, w := range want {
-			if f.end {
+			if f.Done() {
 				t.Fatalf("%q sep %q: end before element %d", b, sep, k)
 			}
-			if got := f.next(); string(got) != w || got == nil {
+			if got := f.Next(); string(got) != w || got == nil {
 				t.Fatalf("%q sep %q: element %d is %q, want %q", b, sep, k, got, w)
 			}
 		}
-		if !f.end || f.next() != nil {
+		if !f.Done() || f.Next() != nil {
 			t.Fatalf("%q sep %q: more than %d elements", b, sep, len(want))
 		}
 	}

@@ -18,7 +18,8 @@ import (
 	"sync"
 	"unsafe"
 
-	"github.com/scrub837/scrub837/edi"
+	"github.com/scrub837/scrub837/claim"
+	"github.com/scrub837/scrub837/finding"
 )
 
 //go:embed data/catalog.rules
@@ -30,7 +31,7 @@ var explainDoc string
 // Rule is one catalog entry.
 type Rule struct {
 	ID       string
-	Severity edi.Severity
+	Severity finding.Severity
 	STC01    string // 277CA STC01 category:status for a rejection
 	STC10    string
 	Summary  string
@@ -58,7 +59,7 @@ type Table map[string]*Row
 type Addon struct {
 	Code    string
 	Enabled bool
-	MUE     edi.Decimal
+	MUE     claim.Decimal
 	Source  string
 	Where   string
 }
@@ -361,7 +362,7 @@ func fields(line string) ([]string, error) {
 }
 
 func parseDay(v string) (int, error) {
-	d := edi.ParseDate([]byte(strings.ReplaceAll(v, "-", "")))
+	d := claim.ParseDate([]byte(strings.ReplaceAll(v, "-", "")))
 	if d == 0 || len(v) != 10 || v[4] != '-' || v[7] != '-' {
 		return 0, fmt.Errorf("%q is not a date YYYY-MM-DD", v)
 	}
@@ -465,7 +466,7 @@ func (c *Catalog) apply(words []string, where string, builtin bool) error {
 		}
 		a.Enabled, a.Where = pos[2] == "on", where
 		if v, ok := opts["mue"]; ok {
-			m, ok := edi.ParseDecimal([]byte(v))
+			m, ok := claim.ParseDecimal([]byte(v))
 			if !ok || m <= 0 {
 				return fmt.Errorf("mue=%s is not a positive number", v)
 			}
@@ -485,7 +486,7 @@ func (c *Catalog) applyRule(pos []string, opts map[string]string, where string, 
 	if len(pos) != 3 {
 		return fmt.Errorf("expected: rule ID error|warning|off")
 	}
-	sev, ok := edi.ParseSeverity(pos[2])
+	sev, ok := finding.ParseSeverity(pos[2])
 	if !ok {
 		return fmt.Errorf("severity %q is not error, warning or off", pos[2])
 	}
@@ -498,7 +499,7 @@ func (c *Catalog) applyRule(pos []string, opts map[string]string, where string, 
 		if r == nil {
 			return fmt.Errorf("unknown rule id %q (see scrub837 --list-rules)", id)
 		}
-		if id == "X12" && sev != edi.SeverityError {
+		if id == "X12" && sev != finding.SeverityError {
 			return fmt.Errorf("X12 structural faults always reject the claim; their severity cannot change")
 		}
 		r.Severity = sev
@@ -510,7 +511,7 @@ func (c *Catalog) applyRule(pos []string, opts map[string]string, where string, 
 	if r != nil {
 		return fmt.Errorf("rule %s defined twice (first at %s)", id, r.Where)
 	}
-	if sev == edi.SeverityError && opts["stc"] == "" {
+	if sev == finding.SeverityError && opts["stc"] == "" {
 		return fmt.Errorf("error rule %s needs stc= (its 277CA status)", id)
 	}
 	c.Rules[id] = &Rule{ID: id, Severity: sev, STC01: opts["stc"], STC10: opts["stc10"], Summary: opts["summary"], Where: where}

@@ -1,13 +1,17 @@
 package rules
 
-import "github.com/scrub837/scrub837/edi"
+import (
+	"github.com/scrub837/scrub837/claim"
+	"github.com/scrub837/scrub837/finding"
+	"github.com/scrub837/scrub837/internal/mem"
+)
 
 // checker runs the catalog over one claim and collects its findings.
 type checker struct {
 	cat      *Catalog
-	tx       *edi.Transaction
-	claim    *edi.Claim
-	out      []edi.Finding
+	model    *claim.Model
+	claim    *claim.Claim
+	out      []finding.Finding
 	scratch  sameDOS // reused for every add-on line
 	addonBuf [8]addonLine
 	mods     []mod // the add-on line's modifiers, read once per line
@@ -15,7 +19,7 @@ type checker struct {
 	primBuf  [12]int
 	// arena holds the text of the findings: messages, hints, the dates,
 	// amounts and code lists in them, without a string allocation each.
-	arena edi.Arena
+	arena mem.Arena
 }
 
 // mod is one modifier of the add-on line and the SV101 component it is in.
@@ -25,7 +29,7 @@ type mod struct {
 }
 
 // readMods reads line l's modifiers once for every rule that asks.
-func (k *checker) readMods(l *edi.Line) {
+func (k *checker) readMods(l *claim.Line) {
 	k.mods = k.modBuf[:0]
 	for comp, m := range l.Mods() {
 		k.mods = append(k.mods, mod{comp, m})
@@ -47,13 +51,13 @@ func (k *checker) hasMod(m string) bool { return k.modComp(m) > 0 }
 // report adds a finding unless its rule is switched off.
 func (k *checker) report(id string, line, seg, elem, comp int, msg, hint string) {
 	r := k.cat.Rule(id)
-	if r == nil || r.Severity == edi.SeverityOff {
+	if r == nil || r.Severity == finding.SeverityOff {
 		return
 	}
 	if r.ID == id {
 		id = r.ID // the catalog's copy: an id made in the arena ("USE-" + code) must not outlive it
 	}
-	k.out = append(k.out, edi.Finding{Rule: id, Severity: r.Severity, Line: line, Seg: seg, Elem: elem, Comp: comp,
+	k.out = append(k.out, finding.Finding{Rule: id, Severity: r.Severity, Line: line, Seg: seg, Elem: elem, Comp: comp,
 		Message: msg, Hint: hint, STC01: r.STC01, STC10: r.STC10})
 }
 
@@ -62,7 +66,7 @@ func (k *checker) report(id string, line, seg, elem, comp int, msg, hint string)
 // this one summary, so the claim's lines are walked once per add-on line.
 type sameDOS struct {
 	idx   int
-	line  *edi.Line
+	line  *claim.Line
 	addon *Addon
 	// of lists, by kind, the lines whose code has that kind for this
 	// add-on in effect on the DOS: of[KindPrimary] are the primaries,
@@ -88,23 +92,23 @@ func (ch *Checker) Reset() { ch.k.arena.Reset() }
 // NewChecker returns a Checker over the catalog.
 func (c *Catalog) NewChecker() *Checker { return &Checker{k: checker{cat: c}} }
 
-// Check runs every rule on claim ci of tx and appends the findings to out.
-func (c *Catalog) Check(tx *edi.Transaction, ci int, out []edi.Finding) []edi.Finding {
-	return c.NewChecker().Check(tx, ci, out)
+// Check runs every rule on claim ci of m and appends the findings to out.
+func (c *Catalog) Check(m *claim.Model, ci int, out []finding.Finding) []finding.Finding {
+	return c.NewChecker().Check(m, ci, out)
 }
 
-// Check runs every rule on claim ci of tx and appends the findings to out.
-func (ch *Checker) Check(tx *edi.Transaction, ci int, out []edi.Finding) []edi.Finding {
+// Check runs every rule on claim ci of m and appends the findings to out.
+func (ch *Checker) Check(m *claim.Model, ci int, out []finding.Finding) []finding.Finding {
 	k := &ch.k
 	c := k.cat
-	k.tx, k.claim, k.out = tx, &tx.Claims[ci], out
+	k.model, k.claim, k.out = m, &m.Claims[ci], out
 	if k.arena.Mark() == 0 {
 		// Room for a typical transaction's findings (a third of claims
 		// flagged, about 200 bytes of text each), so that the arena seldom
 		// regrows.
-		k.arena.Grow(64*len(tx.Claims) + 256)
+		k.arena.Grow(64*len(m.Claims) + 256)
 	}
-	defer func() { k.tx, k.claim, k.out = nil, nil, nil }()
+	defer func() { k.model, k.claim, k.out = nil, nil, nil }()
 	k.claimRules()
 	addonLines := k.addonBuf[:0]
 	for li := range k.claim.Lines {
@@ -133,7 +137,7 @@ type addonLine struct {
 	addon *Addon
 }
 
-func (k *checker) summarize(li int, l *edi.Line, a *indexedAddon) *sameDOS {
+func (k *checker) summarize(li int, l *claim.Line, a *indexedAddon) *sameDOS {
 	s := &k.scratch
 	s.idx, s.line, s.addon, s.distinctOK = li, l, a.addon, false
 	for kind := range s.of {
@@ -183,6 +187,9 @@ func (k *checker) codesOf(lines []int) string {
 	}
 	return k.arena.Since(mark)
 }
+
+// amount writes d as claim.Decimal.String does.
+func (k *checker) amount(d claim.Decimal) string { return k.arena.Keep(d.Append(k.arena.Tail())) }
 
 // day writes a yyyymmdd date as YYYY-MM-DD (without fmt: findings are
 // formatted for a third of a typical batch's claims).

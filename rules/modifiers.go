@@ -1,11 +1,11 @@
 package rules
 
-import "github.com/scrub837/scrub837/edi"
+import "github.com/scrub837/scrub837/claim"
 
 // The modifier family: MOD-26-TC, MOD-50, MOD-INVALID, MOD-51,
 // FACILITY-NEEDS-26. They look at the add-on line alone.
 
-func (k *checker) modifierRules(li int, l *edi.Line) {
+func (k *checker) modifierRules(li int, l *claim.Line) {
 	code := l.Code
 	for _, m := range k.mods {
 		if len(m.code) != 2 || !isAlnum(m.code[0]) || !isAlnum(m.code[1]) {

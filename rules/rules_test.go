@@ -9,8 +9,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/scrub837/scrub837/claim"
 	"github.com/scrub837/scrub837/edi"
-	"github.com/scrub837/scrub837/fixtures/build"
+	"github.com/scrub837/scrub837/finding"
+	"github.com/scrub837/scrub837/internal/build"
 	"github.com/scrub837/scrub837/rules"
 )
 
@@ -32,10 +34,10 @@ func findings(t *testing.T, cat *rules.Catalog, c build.Claim) []string {
 		if it.Tx == nil {
 			continue
 		}
-		it.Tx.Build()
-		require.Len(t, it.Tx.Claims, 1)
-		require.Empty(t, it.Tx.Claims[0].Problems)
-		for _, f := range cat.Check(it.Tx, 0, nil) {
+		m := claim.Build(it.Tx)
+		require.Len(t, m.Claims, 1)
+		require.Empty(t, m.Claims[0].Problems)
+		for _, f := range cat.Check(m, 0, nil) {
 			ids = append(ids, f.Rule)
 		}
 	}
@@ -163,12 +165,11 @@ func TestFindingsPointAtTheFault(t *testing.T) {
 			}
 		}
 		require.NotNil(t, tx)
-		tx.Build()
-		fs := rules.Default().Check(tx, 0, nil)
+		fs := rules.Default().Check(claim.Build(tx), 0, nil)
 		require.Len(t, fs, 1, c.sv1)
 		f := fs[0]
 		assert.Equal(t, "MOD-50", f.Rule)
-		assert.Equal(t, edi.SeverityError, f.Severity)
+		assert.Equal(t, finding.SeverityError, f.Severity)
 		assert.Equal(t, 1, f.Line)
 		assert.Equal(t, "A7:453", f.STC01)
 		assert.Equal(t, 1, f.Elem)

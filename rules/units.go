@@ -1,6 +1,6 @@
 package rules
 
-import "github.com/scrub837/scrub837/edi"
+import "github.com/scrub837/scrub837/claim"
 
 // UNITS-MUE: the units of all lines of one add-on code on one claim and date
 // of service add up to no more than its MUE (1 for 77002, adjudication
@@ -11,7 +11,7 @@ func (k *checker) unitsRule(addonLines []addonLine) {
 	type sum struct {
 		code  string
 		dos   int
-		total edi.Decimal
+		total claim.Decimal
 	}
 	var buf [8]sum
 	sums := buf[:0]
@@ -32,8 +32,8 @@ func (k *checker) unitsRule(addonLines []addonLine) {
 		sums[j].total = before + l.Units
 		if before <= a.MUE && before+l.Units > a.MUE {
 			k.report("UNITS-MUE", li, l.SV1, 4, 0,
-				k.arena.Concat(l.Code, " units on ", k.day(l.DOS), " add up to ", k.arena.Amount(before+l.Units), " on this claim; the MUE is ", k.arena.Amount(a.MUE), " per date of service"),
-				k.arena.Concat("bill ", k.arena.Amount(a.MUE), " unit of ", l.Code, " for the encounter"))
+				k.arena.Concat(l.Code, " units on ", k.day(l.DOS), " add up to ", k.amount(before+l.Units), " on this claim; the MUE is ", k.amount(a.MUE), " per date of service"),
+				k.arena.Concat("bill ", k.amount(a.MUE), " unit of ", l.Code, " for the encounter"))
 		}
 	}
 }

@@ -11,7 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/scrub837/scrub837/edi"
-	"github.com/scrub837/scrub837/fixtures/build"
+	"github.com/scrub837/scrub837/finding"
+	"github.com/scrub837/scrub837/internal/build"
+	"github.com/scrub837/scrub837/report"
 	"github.com/scrub837/scrub837/rules"
 	"github.com/scrub837/scrub837/scrub"
 )
@@ -40,11 +42,11 @@ func refFit(s string, d edi.Delimiters) string {
 	return s
 }
 
-func refNoteText(prefix string, fs []edi.Finding, line int, d edi.Delimiters) string {
+func refNoteText(prefix string, fs []finding.Finding, line int, d edi.Delimiters) string {
 	var ids []string
 	msg := ""
 	for _, f := range fs {
-		if f.Severity != edi.SeverityError || f.Line != line {
+		if f.Severity != finding.SeverityError || f.Line != line {
 			continue
 		}
 		dup := false
@@ -64,7 +66,7 @@ func refNoteText(prefix string, fs []edi.Finding, line int, d edi.Delimiters) st
 	return refFit(prefix+strings.Join(ids, ",")+" - "+msg, d)
 }
 
-func (p *referenceAnnotated) Render(buf []byte, res *edi.Result) []byte {
+func (p *referenceAnnotated) Render(buf []byte, res *finding.Result) []byte {
 	tx := res.Tx
 	d := tx.Interchange.Delims
 	at := map[int][]string{}
@@ -74,7 +76,7 @@ func (p *referenceAnnotated) Render(buf []byte, res *edi.Result) []byte {
 			if !cr.Rejected {
 				continue
 			}
-			c := &tx.Claims[ci]
+			c := &res.Model.Claims[ci]
 			var claimNote []string
 			for li := range c.Lines {
 				l := &c.Lines[li]
@@ -130,7 +132,7 @@ func (p *referenceAnnotated) Render(buf []byte, res *edi.Result) []byte {
 	return b
 }
 
-func (p *referenceAnnotated) Write(it *edi.Item, res *edi.Result, rendered []byte) error {
+func (p *referenceAnnotated) Write(it *edi.Item, res *finding.Result, rendered []byte) error {
 	if it.Kind == edi.ItemTransaction {
 		p.out.Write(rendered)
 		return nil
@@ -139,7 +141,7 @@ func (p *referenceAnnotated) Write(it *edi.Item, res *edi.Result, rendered []byt
 	return nil
 }
 
-func (p *referenceAnnotated) Close(*edi.Summary) error { return nil }
+func (p *referenceAnnotated) Close(*finding.Summary) error { return nil }
 
 // The annotated writer gives what its first, string-built version gave,
 // on claims that mix failing lines with and without notes of their own,
@@ -163,9 +165,9 @@ func TestAnnotatedAgreesWithReference(t *testing.T) {
 		}
 		in := build.File(build.Options{Delims: delims, Newline: "\n", Transactions: [][]build.Claim{claims[:150], claims[150:]}})
 		got, ref := &bytes.Buffer{}, &referenceAnnotated{}
-		for _, p := range []edi.Printer{&edi.AnnotatedPrinter{W: got}, ref} {
-			var sum edi.Summary
-			require.NoError(t, scrub.Run("in", bytes.NewReader(in), scrub.Options{Engine: scrub.New(rules.Default()), Printers: []edi.Printer{p}}, &sum))
+		for _, p := range []scrub.Printer{&report.AnnotatedPrinter{W: got}, ref} {
+			var sum finding.Summary
+			require.NoError(t, scrub.Run("in", bytes.NewReader(in), scrub.Options{Engine: scrub.New(rules.Default()), Printers: []scrub.Printer{p}}, &sum))
 			require.Greater(t, sum.Rejected, 50)
 		}
 		sep := delims.Element

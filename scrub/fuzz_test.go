@@ -5,7 +5,9 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/edi"
-	"github.com/scrub837/scrub837/fixtures/build"
+	"github.com/scrub837/scrub837/finding"
+	"github.com/scrub837/scrub837/internal/build"
+	"github.com/scrub837/scrub837/report"
 	"github.com/scrub837/scrub837/rules"
 	"github.com/scrub837/scrub837/scrub"
 )
@@ -24,12 +26,12 @@ func FuzzScrub(f *testing.F) {
 		for i := range bufs {
 			bufs[i] = &bytes.Buffer{}
 		}
-		ack := edi.AckOptions{Now: fixedNow}
-		printers := []edi.Printer{&edi.JSONPrinter{W: bufs[0]}, edi.New277CA(bufs[1], ack), edi.New999(bufs[2], ack),
-			&edi.AnnotatedPrinter{W: bufs[3]}, &edi.SplitPrinter{W: bufs[4]}, &edi.SplitPrinter{W: bufs[5], Rejected: true},
-			&edi.TextPrinter{W: bufs[6], Color: len(in)%2 == 1}}
-		var sum edi.Summary
-		err := scrub.Run("fuzz", bytes.NewReader(in), scrub.Options{Engine: scrub.New(cat), Printers: printers, Recycle: true}, &sum)
+		ack := report.AckOptions{Now: fixedNow}
+		printers := []scrub.Printer{&report.JSONPrinter{W: bufs[0]}, report.New277CA(bufs[1], ack), report.New999(bufs[2], ack),
+			&report.AnnotatedPrinter{W: bufs[3]}, &report.SplitPrinter{W: bufs[4]}, &report.SplitPrinter{W: bufs[5], Rejected: true},
+			&report.TextPrinter{W: bufs[6], Color: len(in)%2 == 1}}
+		var sum finding.Summary
+		err := scrub.Run("fuzz", bytes.NewReader(in), scrub.Options{Engine: scrub.New(cat), Printers: printers}, &sum)
 		for _, p := range printers {
 			if cerr := p.Close(&sum); cerr != nil {
 				t.Fatal(cerr)
@@ -52,7 +54,7 @@ func FuzzScrub(f *testing.F) {
 		if n := bytes.Count(bufs[0].Bytes(), []byte("\n")); n != sum.Claims {
 			t.Fatalf("%d claims, %d JSON lines", sum.Claims, n)
 		}
-		clean, rej := printers[4].(*edi.SplitPrinter), printers[5].(*edi.SplitPrinter)
+		clean, rej := printers[4].(*report.SplitPrinter), printers[5].(*report.SplitPrinter)
 		if clean.Claims+rej.Claims != sum.Claims || clean.Claims != sum.Accepted {
 			t.Fatalf("split: %d clean + %d rejected for %d claims (%d accepted)", clean.Claims, rej.Claims, sum.Claims, sum.Accepted)
 		}

@@ -13,8 +13,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/scrub837/scrub837/claim"
 	"github.com/scrub837/scrub837/edi"
-	"github.com/scrub837/scrub837/fixtures/build"
+	"github.com/scrub837/scrub837/finding"
+	"github.com/scrub837/scrub837/internal/build"
+	"github.com/scrub837/scrub837/report"
 	"github.com/scrub837/scrub837/rules"
 	"github.com/scrub837/scrub837/scrub"
 )
@@ -34,34 +37,34 @@ var fixedNow = time.Date(2026, 3, 3, 9, 30, 0, 0, time.UTC)
 var formats = []string{"text", "json", "277ca", "999", "annotated", "clean", "rejected"}
 
 // outputs runs one input through every printer at once.
-func outputs(t testing.TB, path string, jobs int) (map[string][]byte, edi.Summary) {
+func outputs(t testing.TB, path string, jobs int) (map[string][]byte, finding.Summary) {
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
 	return outputsOf(t, strings.TrimPrefix(path, "../"), b, jobs)
 }
 
-func outputsOf(t testing.TB, name string, b []byte, jobs int) (map[string][]byte, edi.Summary) {
-	return outputsRecycled(t, name, b, jobs, true)
-}
-
-// outputsRecycled is outputsOf with Options.Recycle set as asked.
-func outputsRecycled(t testing.TB, name string, b []byte, jobs int, recycle bool) (map[string][]byte, edi.Summary) {
+// allPrinters returns one printer of each format, writing into bufs.
+func allPrinters() (map[string]*bytes.Buffer, []scrub.Printer) {
 	bufs := map[string]*bytes.Buffer{}
 	for _, f := range formats {
 		bufs[f] = &bytes.Buffer{}
 	}
-	ack := edi.AckOptions{Now: fixedNow}
-	printers := []edi.Printer{
-		&edi.TextPrinter{W: bufs["text"]},
-		&edi.JSONPrinter{W: bufs["json"]},
-		edi.New277CA(bufs["277ca"], ack),
-		edi.New999(bufs["999"], ack),
-		&edi.AnnotatedPrinter{W: bufs["annotated"]},
-		&edi.SplitPrinter{W: bufs["clean"]},
-		&edi.SplitPrinter{W: bufs["rejected"], Rejected: true},
+	ack := report.AckOptions{Now: fixedNow}
+	return bufs, []scrub.Printer{
+		&report.TextPrinter{W: bufs["text"]},
+		&report.JSONPrinter{W: bufs["json"]},
+		report.New277CA(bufs["277ca"], ack),
+		report.New999(bufs["999"], ack),
+		&report.AnnotatedPrinter{W: bufs["annotated"]},
+		&report.SplitPrinter{W: bufs["clean"]},
+		&report.SplitPrinter{W: bufs["rejected"], Rejected: true},
 	}
-	var sum edi.Summary
-	require.NoError(t, scrub.Run(name, bytes.NewReader(b), scrub.Options{Engine: scrub.New(rules.Default()), Printers: printers, Jobs: jobs, Recycle: recycle}, &sum))
+}
+
+func outputsOf(t testing.TB, name string, b []byte, jobs int) (map[string][]byte, finding.Summary) {
+	bufs, printers := allPrinters()
+	var sum finding.Summary
+	require.NoError(t, scrub.Run(name, bytes.NewReader(b), scrub.Options{Engine: scrub.New(rules.Default()), Printers: printers, Jobs: jobs}, &sum))
 	for _, p := range printers {
 		require.NoError(t, p.Close(&sum))
 	}
@@ -107,20 +110,53 @@ func TestParallelOutputIsIdentical(t *testing.T) {
 // the writer; nothing may leak between them. The reference recycles nothing.
 func TestParallelManyTransactions(t *testing.T) {
 	in := build.Batch(build.BatchOptions{Seed: 11, Claims: 3000, PerTx: 97})
-	seq, seqSum := outputsRecycled(t, "batch", in, 1, false)
+	ref := unrecycled(t, "batch", in)
+	_, seqSum := outputsOf(t, "batch", in, 1)
 	require.Equal(t, 3000, seqSum.Claims)
 	for _, jobs := range []int{1, 2, 3, 8} {
 		par, parSum := outputsOf(t, "batch", in, jobs)
 		for _, f := range formats {
-			assert.Equal(t, string(seq[f]), string(par[f]), "jobs=%d %s", jobs, f)
+			assert.Equal(t, string(ref[f]), string(par[f]), "jobs=%d %s", jobs, f)
 		}
 		parSum.Elapsed, seqSum.Elapsed = 0, 0
 		assert.Equal(t, seqSum, parSum, "jobs=%d summary", jobs)
 	}
 }
 
+// unrecycled renders every transaction without the pipeline: each Result
+// is made by Engine.Scrub and nothing is released or reused.
+func unrecycled(t *testing.T, name string, b []byte) map[string][]byte {
+	bufs, printers := allPrinters()
+	e := scrub.New(rules.Default())
+	var sum finding.Summary
+	p := edi.NewParser(bytes.NewReader(b))
+	p.Name = name
+	for it, ok := p.Next(); ok; it, ok = p.Next() {
+		var res *finding.Result
+		if it.Tx != nil {
+			res = e.Scrub(it.Tx)
+			sum.Add(res)
+		}
+		for _, pr := range printers {
+			var r []byte
+			if res != nil {
+				r = pr.Render(nil, res)
+			}
+			require.NoError(t, pr.Write(&it, res, r))
+		}
+	}
+	require.NoError(t, p.Err())
+	out := map[string][]byte{}
+	for i, pr := range printers {
+		require.NoError(t, pr.Close(&sum))
+		out[formats[i]] = bufs[formats[i]].Bytes()
+	}
+	return out
+}
+
 type readBack struct {
 	txs      []*edi.Transaction
+	models   []*claim.Model // models[i] is txs[i]'s
 	problems []string
 	raw      []byte
 }
@@ -138,8 +174,11 @@ func reread(t *testing.T, b []byte) readBack {
 			rb.problems = append(rb.problems, it.Problem.Rule+": "+it.Problem.Msg)
 		}
 		if it.Tx != nil {
-			it.Tx.Build()
-			rb.txs = append(rb.txs, it.Tx)
+			m := claim.Build(it.Tx)
+			rb.txs, rb.models = append(rb.txs, it.Tx), append(rb.models, m)
+			for _, pr := range m.SegmentErrors {
+				rb.problems = append(rb.problems, pr.Rule+": "+pr.Msg)
+			}
 			for _, pr := range it.Tx.Problems {
 				rb.problems = append(rb.problems, pr.Rule+": "+pr.Msg)
 			}
@@ -154,10 +193,10 @@ func reread(t *testing.T, b []byte) readBack {
 	return rb
 }
 
-func claimSpans(txs []*edi.Transaction) map[string]string {
+func claimSpans(rb readBack) map[string]string {
 	out := map[string]string{}
-	for _, tx := range txs {
-		for _, c := range tx.Claims {
+	for k, tx := range rb.txs {
+		for _, c := range rb.models[k].Claims {
 			var b []byte
 			for i := c.Seg; i < c.End; i++ {
 				if tx.Segs[i].ID != edi.SegSE {
@@ -190,8 +229,8 @@ func TestOutputProperties(t *testing.T) {
 			}
 
 			// clean ∪ rejected = claims read, no duplicate, each byte-identical.
-			clean, rej := claimSpans(reread(t, outs["clean"]).txs), claimSpans(reread(t, outs["rejected"]).txs)
-			all := claimSpans(orig.txs)
+			clean, rej := claimSpans(reread(t, outs["clean"])), claimSpans(reread(t, outs["rejected"]))
+			all := claimSpans(orig)
 			assert.Len(t, all, sum.Claims)
 			for k := range clean {
 				_, dup := rej[k]
@@ -212,14 +251,14 @@ func TestOutputProperties(t *testing.T) {
 			assertAnnotatedIsInputPlusNotes(t, input, outs["annotated"])
 
 			// 277CA: every claim acknowledged; amounts add up to the charges.
-			var acc, rejAmt, total edi.Decimal
+			var acc, rejAmt, total claim.Decimal
 			pts := 0
 			for _, seg := range segments(t, outs["277ca"]) {
 				switch {
 				case seg[0] == "HL" && len(seg) == 4 && seg[3] == "PT":
 					pts++
 				case seg[0] == "AMT" && (seg[1] == "YU" || seg[1] == "YY"):
-					v, ok := edi.ParseDecimal([]byte(seg[2]))
+					v, ok := claim.ParseDecimal([]byte(seg[2]))
 					require.True(t, ok)
 					if seg[1] == "YU" {
 						acc += v
@@ -229,8 +268,8 @@ func TestOutputProperties(t *testing.T) {
 				}
 			}
 			assert.Equal(t, sum.Claims, pts, "one 2000D per claim")
-			for _, tx := range orig.txs {
-				for _, c := range tx.Claims {
+			for _, m := range orig.models {
+				for _, c := range m.Claims {
 					total += c.Charge
 				}
 			}
@@ -336,8 +375,8 @@ func TestLargestTransaction(t *testing.T) {
 	require.Greater(t, len(want), 1, "the second interchange's transactions are larger")
 	for _, jobs := range []int{1, 3} {
 		var got []int
-		var sum edi.Summary
-		o := scrub.Options{Engine: scrub.New(rules.Default()), Printers: []edi.Printer{&edi.JSONPrinter{W: io.Discard}}, Jobs: jobs, Recycle: true,
+		var sum finding.Summary
+		o := scrub.Options{Engine: scrub.New(rules.Default()), Printers: []scrub.Printer{&report.JSONPrinter{W: io.Discard}}, Jobs: jobs,
 			Largest: func(n int) { got = append(got, n) }}
 		require.NoError(t, scrub.Run("in", bytes.NewReader(in), o, &sum))
 		assert.Equal(t, want, got, "jobs %d", jobs)

@@ -6,21 +6,20 @@ import (
 	"sync"
 
 	"github.com/scrub837/scrub837/edi"
+	"github.com/scrub837/scrub837/finding"
+	"github.com/scrub837/scrub837/internal/mem"
 )
 
 // Options of a run.
 type Options struct {
 	Engine   *Engine
-	Printers []edi.Printer
+	Printers []Printer
 	// Jobs is how many transactions are scrubbed at once; output stays in
 	// input order whatever it is. 0 or 1: everything on the calling goroutine.
 	Jobs int
 	// Progress, when set, is called now and then with the bytes consumed
 	// and the claims read so far.
 	Progress func(bytes int64, claims int)
-	// Recycle hands each transaction's arrays back for reuse once every
-	// printer has written it: set it when no printer keeps a transaction.
-	Recycle bool
 	// Largest, when set, is called with a transaction's size in bytes each
 	// time one is larger than any before it in this input, before it is
 	// scrubbed: memory in flight is a few transactions, so the command
@@ -32,8 +31,8 @@ type Options struct {
 // transaction is scrubbed and rendered.
 type slot struct {
 	it   edi.Item
-	res  *edi.Result
-	scr  *scratch // recycled once the transaction is written (Options.Recycle)
+	res  *finding.Result
+	scr  *scratch // recycled once the transaction is written
 	out  [][]byte
 	done chan struct{}
 }
@@ -42,26 +41,20 @@ func (o *Options) process(s *slot) {
 	if s.it.Tx == nil {
 		return
 	}
-	if o.Recycle {
-		s.scr = o.Engine.free.Get(func() *scratch { return &scratch{} })
-		s.res = o.Engine.scrub(s.it.Tx, s.scr)
-	} else {
-		s.res = o.Engine.Scrub(s.it.Tx)
-	}
+	s.scr = o.Engine.free.Get(func() *scratch { return &scratch{} })
+	s.res = o.Engine.scrub(s.it.Tx, s.scr)
 	s.out = make([][]byte, len(o.Printers))
 	for i, p := range o.Printers {
-		s.out[i] = p.Render(edi.RenderBuffer(), s.res)
+		s.out[i] = p.Render(renderBuffer(), s.res)
 	}
-	if o.Recycle {
-		// Rendered: the model is read no more. Counted first (the summary
-		// adds it later), then handed back, so that transactions waiting
-		// for the writer hold only their bytes and rendered output.
-		s.res.Counts()
-		s.it.Tx.ReleaseModel()
-	}
+	// Rendered: the model's claims are read no more. Counted first (the
+	// summary adds it later), then handed back, so that transactions
+	// waiting for the writer hold only their bytes and rendered output.
+	s.res.Counts()
+	s.res.Model.Release()
 }
 
-func (o *Options) write(s *slot, sum *edi.Summary) error {
+func (o *Options) write(s *slot, sum *finding.Summary) error {
 	if s.res != nil {
 		sum.Add(s.res)
 		if s.it.Tx.Unsupported == "" {
@@ -83,7 +76,7 @@ func (o *Options) write(s *slot, sum *edi.Summary) error {
 			return err
 		}
 	}
-	if s.it.Tx != nil && o.Recycle {
+	if s.it.Tx != nil {
 		s.it.Tx.Release()
 		if s.scr != nil {
 			o.Engine.free.Put(s.scr) // the summary has counted the findings: nothing reads them now
@@ -91,14 +84,14 @@ func (o *Options) write(s *slot, sum *edi.Summary) error {
 		}
 	}
 	for _, b := range s.out {
-		edi.PutRenderBuffer(b) // every printer has written its bytes
+		putRenderBuffer(b) // every printer has written its bytes
 	}
 	return nil
 }
 
 // Run scrubs one input named name and feeds every printer in input order.
 // Memory is bounded: at most a few transactions per job are in flight.
-func Run(name string, r io.Reader, o Options, sum *edi.Summary) error {
+func Run(name string, r io.Reader, o Options, sum *finding.Summary) error {
 	p := edi.NewParser(r)
 	p.Name = name
 	sum.Files++
@@ -190,4 +183,20 @@ func Run(name string, r io.Reader, o Options, sum *edi.Summary) error {
 		return werr
 	}
 	return p.Err()
+}
+
+// freeRender holds rendered-output buffers. Like the transaction arrays it
+// is a free list, not a sync.Pool: under the command's memory limit the
+// collector runs often, and a pool emptied each time regrows every buffer.
+var freeRender = mem.NewFreeList[[]byte](8)
+
+func renderBuffer() []byte {
+	return freeRender.Get(func() []byte { return make([]byte, 0, 256<<10) })[:0]
+}
+
+func putRenderBuffer(b []byte) {
+	if cap(b) == 0 || cap(b) > 64<<20 {
+		return
+	}
+	freeRender.Put(b)
 }

@@ -11,7 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/scrub837/scrub837/edi"
-	"github.com/scrub837/scrub837/fixtures/build"
+	"github.com/scrub837/scrub837/finding"
+	"github.com/scrub837/scrub837/internal/build"
+	"github.com/scrub837/scrub837/report"
 	"github.com/scrub837/scrub837/rules"
 	"github.com/scrub837/scrub837/scrub"
 )
@@ -55,11 +57,11 @@ func refQuote(content []byte, d edi.Delimiters, elem, comp int) (string, int) {
 	return string(content) + string([]byte{d.Segment}), col
 }
 
-func (p *referenceText) Render(buf []byte, res *edi.Result) []byte {
+func (p *referenceText) Render(buf []byte, res *finding.Result) []byte {
 	tx := res.Tx
 	b := bytes.NewBuffer(buf)
 	for ci := range res.Claims {
-		c := &tx.Claims[ci]
+		c := &res.Model.Claims[ci]
 		for fi := range res.Claims[ci].Findings {
 			f := &res.Claims[ci].Findings[fi]
 			seg := f.Seg
@@ -68,11 +70,11 @@ func (p *referenceText) Render(buf []byte, res *edi.Result) []byte {
 			}
 			where := fmt.Sprintf("%s:%d (byte %d)", tx.Interchange.File, seg+1, tx.SegOffset(seg))
 			who := "claim " + c.ID
-			if lx := c.LineLX(f); lx != "" {
+			if lx := c.LineLX(f.Line); lx != "" {
 				who += " line " + lx
 			}
 			sev := p.paint("\x1b[1;33m", "warning")
-			if f.Severity == edi.SeverityError {
+			if f.Severity == finding.SeverityError {
 				sev = p.paint("\x1b[1;31m", "error")
 			}
 			fmt.Fprintf(b, "%s: %s: %s %s: %s\n", p.paint("\x1b[1m", where), who, p.paint("\x1b[1m", f.Rule), sev, f.Message)
@@ -80,7 +82,7 @@ func (p *referenceText) Render(buf []byte, res *edi.Result) []byte {
 				quoted, col := refQuote(tx.Content(seg), tx.Interchange.Delims, f.Elem, f.Comp)
 				b.WriteString("    " + quoted + "\n")
 				if f.Elem > 0 {
-					b.WriteString("    " + strings.Repeat(" ", col) + p.paint("\x1b[1m", "^ "+edi.ElementRef(tx.SegIDAt(seg), f.Elem, f.Comp)) + "\n")
+					b.WriteString("    " + strings.Repeat(" ", col) + p.paint("\x1b[1m", "^ "+report.ElementRef(string(tx.SegIDBytes(seg)), f.Elem, f.Comp)) + "\n")
 				}
 			}
 			if f.Hint != "" {
@@ -91,14 +93,14 @@ func (p *referenceText) Render(buf []byte, res *edi.Result) []byte {
 	return b.Bytes()
 }
 
-func (p *referenceText) Write(it *edi.Item, res *edi.Result, rendered []byte) error {
+func (p *referenceText) Write(it *edi.Item, res *finding.Result, rendered []byte) error {
 	if it.Tx != nil {
 		p.out.Write(rendered)
 	}
 	return nil
 }
 
-func (p *referenceText) Close(*edi.Summary) error { return nil }
+func (p *referenceText) Close(*finding.Summary) error { return nil }
 
 // The text report gives, finding by finding, what its first, fmt-built
 // version gave, with and without color, on random claims with failing and
@@ -131,9 +133,9 @@ func TestTextAgreesWithReference(t *testing.T) {
 	in := build.File(build.Options{Newline: "\n", Transactions: [][]build.Claim{claims[:300], claims[300:]}})
 	for _, color := range []bool{false, true} {
 		got, ref := &bytes.Buffer{}, &referenceText{color: color}
-		for _, p := range []edi.Printer{&edi.TextPrinter{W: got, Color: color}, ref} {
-			var sum edi.Summary
-			require.NoError(t, scrub.Run("batch.x12", bytes.NewReader(in), scrub.Options{Engine: scrub.New(rules.Default()), Printers: []edi.Printer{p}}, &sum))
+		for _, p := range []scrub.Printer{&report.TextPrinter{W: got, Color: color}, ref} {
+			var sum finding.Summary
+			require.NoError(t, scrub.Run("batch.x12", bytes.NewReader(in), scrub.Options{Engine: scrub.New(rules.Default()), Printers: []scrub.Printer{p}}, &sum))
 			require.Greater(t, sum.Rejected, 100)
 		}
 		for _, must := range []string{"warning", "X12-NUMERIC", "SV101-2", "SV104", "CLM02", "CLM05-1", "é"} {

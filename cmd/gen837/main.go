@@ -12,11 +12,11 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/scrub837/scrub837/edi"
-	"github.com/scrub837/scrub837/fixtures/build"
+	"github.com/scrub837/scrub837/internal/build"
 )
 
 // bytesPerClaim is the measured average size of a generated claim
-// (fixtures/build claimMix), used to turn --size into a claim count.
+// (internal/build claimMix), used to turn --size into a claim count.
 const bytesPerClaim = 415
 
 func main() {

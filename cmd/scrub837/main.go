@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -19,7 +19,9 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/scrub837/scrub837/edi"
+	"github.com/scrub837/scrub837/internal/atomicfile"
+	"github.com/scrub837/scrub837/internal/igcheck"
+	"github.com/scrub837/scrub837/report"
 	"github.com/scrub837/scrub837/rules"
 	"github.com/scrub837/scrub837/scrub"
 )
@@ -29,7 +31,7 @@ func main() {
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		s := <-sig
-		scrub.RemoveTemporaries()
+		atomicfile.RemoveAll()
 		fmt.Fprintf(os.Stderr, "scrub837: %v: stopped; no output file was put in place\n", s)
 		os.Exit(130)
 	}()
@@ -145,199 +147,54 @@ func (c *config) execute(files []string, stdin io.Reader, stdout, stderr io.Writ
 	if c.explain != "" {
 		return explain(stdout, cat, c.explain)
 	}
-	ack := edi.AckOptions{Now: time.Now()}
-	if c.now != "" {
-		if ack.Now, err = time.Parse(time.RFC3339, c.now); err != nil {
-			return 2, usageError{fmt.Sprintf("--now %q: expected RFC 3339, e.g. 2026-03-02T12:00:00Z", c.now)}
-		}
-	}
-	ack.Control = c.ackControl
-	if c.ackSender != "" {
-		q, id, ok := strings.Cut(c.ackSender, ":")
-		if !ok {
-			return 2, usageError{"--ack-sender: expected QUALIFIER:ID, e.g. ZZ:CLEARINGHOUSE"}
-		}
-		ack.SenderQual, ack.SenderID = q, id
-	}
-	if c.ackReceiver != "" {
-		q, id, ok := strings.Cut(c.ackReceiver, ":")
-		if !ok {
-			return 2, usageError{"--ack-receiver: expected QUALIFIER:ID"}
-		}
-		ack.ReceiverQual, ack.ReceiverID = q, id
+	ack, err := c.ackOptions()
+	if err != nil {
+		return 2, err
 	}
 	if len(files) == 0 {
 		files = []string{"-"}
 	}
-	stdinUses := 0
-	for _, f := range files {
-		if f == "-" {
-			stdinUses++
-		}
-	}
-	if stdinUses > 1 {
+	if i := slices.Index(files, "-"); i >= 0 && slices.Contains(files[i+1:], "-") {
 		return 2, usageError{"standard input (-) named more than once"}
 	}
-
-	// Outputs: temporaries renamed into place only when the run is whole.
-	var atomics []*scrub.AtomicFile
-	abort := func() {
-		for _, a := range atomics {
-			a.Abort()
-		}
-	}
-	open := func(path string) (io.Writer, error) {
-		a, err := scrub.CreateAtomic(path)
-		if err != nil {
-			return nil, err
-		}
-		atomics = append(atomics, a)
-		return a, nil
-	}
-	main := bufio.NewWriterSize(stdout, 256<<10)
-	var out io.Writer = main
-	if c.output != "" {
-		if out, err = open(c.output); err != nil {
-			abort()
-			return 2, err
-		}
-	}
-	color := c.color == "always" || c.color == "auto" && c.output == "" && os.Getenv("NO_COLOR") == "" && isTerminal(stdout)
-	var printer edi.Printer
-	var jsonP *edi.JSONPrinter
-	var ackP *edi.Printer277CA
-	switch c.format {
-	case "text":
-		printer = &edi.TextPrinter{W: out, Color: color}
-	case "json":
-		jsonP = &edi.JSONPrinter{W: out}
-		printer = jsonP
-	case "277ca":
-		ackP = edi.New277CA(out, ack)
-		printer = ackP
-	case "999":
-		printer = edi.New999(out, ack)
-	case "annotated":
-		printer = &edi.AnnotatedPrinter{W: out}
-	}
-	printers := []edi.Printer{printer}
-	var splits []*edi.SplitPrinter
-	for _, sp := range []struct {
-		path     string
-		rejected bool
-	}{{c.clean, false}, {c.rejected, true}} {
-		if sp.path == "" {
-			continue
-		}
-		w, err := open(sp.path)
-		if err != nil {
-			abort()
-			return 2, err
-		}
-		p := &edi.SplitPrinter{W: w, Rejected: sp.rejected}
-		splits = append(splits, p)
-		printers = append(printers, p)
-	}
-
-	// The collector's memory limit follows the largest transaction read in
-	// any input so far (memoryLimit), unless the environment sets one. It
-	// never comes down: the free lists still hold the arrays of an earlier
-	// file's larger transactions.
-	var largest func(int)
-	if os.Getenv("GOMEMLIMIT") == "" && os.Getenv("GOGC") == "" {
-		l := &limiter{jobs: c.jobs, set: func(n int64) { debug.SetMemoryLimit(n) }}
-		l.see(0)
-		largest = l.see
-	}
-	engine := scrub.New(cat)
-	engine.IG = c.ig
-	var sum edi.Summary
-	start := time.Now()
-	fatal := false
-	for _, name := range files {
-		var r io.Reader = stdin
-		size := int64(-1)
-		if name != "-" {
-			f, err := os.Open(name)
-			if err != nil {
-				fmt.Fprintf(stderr, "scrub837: %s: %v\n", name, err)
-				fatal = true
-				continue
-			}
-			if st, err := f.Stat(); err == nil {
-				if st.IsDir() {
-					f.Close()
-					fmt.Fprintf(stderr, "scrub837: %s: is a directory, expected an 837P file\n", name)
-					fatal = true
-					continue
-				}
-				size = st.Size()
-			}
-			r = f
-			defer f.Close()
-		}
-		claimsBefore, unsupportedBefore, bytesBefore := sum.Claims, len(sum.Unsupported), sum.Bytes
-		opts := scrub.Options{Engine: engine, Printers: printers, Jobs: c.jobs, Recycle: true, Largest: largest}
-		bar := newProgress(stderr, name, size)
-		if bar != nil {
-			opts.Progress = bar.update
-		}
-		err := scrub.Run(name, r, opts, &sum)
-		if bar != nil {
-			bar.finish()
-		}
-		if err != nil {
-			var ie *edi.InputError
-			if errors.As(err, &ie) {
-				fmt.Fprintf(stderr, "scrub837: %s: %v\n", name, err)
-				fatal = true
-				continue
-			}
-			abort()
-			return 2, fmt.Errorf("%s: %v", name, err)
-		}
-		if sum.Claims == claimsBefore && len(sum.Unsupported) == unsupportedBefore {
-			fmt.Fprintf(stderr, "scrub837: %s: byte %d: no claim read: the input ends or breaks off before the first CLM (expected ST … HL … CLM)\n",
-				name, sum.Bytes-bytesBefore)
-			fatal = true
-		}
-	}
-	sum.Elapsed = time.Since(start)
-	for _, u := range sum.Unsupported {
-		fmt.Fprintf(stderr, "scrub837: %s\n", u)
-		fatal = true
-	}
-	if err := printer.Close(&sum); err != nil {
-		abort()
+	outs := scrub.NewOutputs(stdout)
+	printers, err := c.printers(outs, ack, stdout)
+	if err != nil {
+		outs.Discard()
 		return 2, err
 	}
-	for _, p := range splits {
-		if err := p.Close(&sum); err != nil {
-			abort()
-			return 2, err
+	b := scrub.Batch{
+		Options: scrub.Options{Engine: scrub.New(cat), Printers: printers, Jobs: c.jobs, Largest: memoryLimiter(c.jobs)},
+		Stdin:   stdin,
+		Problem: func(msg string) { fmt.Fprintf(stderr, "scrub837: %s\n", msg) },
+		Progress: func(name string, size int64) (func(int64, int), func()) {
+			if bar := newProgress(stderr, name, size); bar != nil {
+				return bar.update, bar.finish
+			}
+			return nil, func() {}
+		},
+	}
+	if c.ig {
+		b.Engine.Extra = igcheck.New(cat)
+	}
+	start := time.Now()
+	sum, whole, err := b.Files(files)
+	sum.Elapsed = time.Since(start)
+	switch {
+	case err != nil:
+		outs.Discard()
+		if errors.Is(err, scrub.ErrConservation) {
+			err = fmt.Errorf("%w; no output file was put in place", err)
 		}
-	}
-	// Conservation: every CLM read is one claim verdict, and every verdict
-	// reaches each claim-bearing output exactly once.
-	if msg := conservation(&sum, jsonP, ackP, splits); msg != "" {
-		abort()
-		return 2, errors.New("claim conservation failed: " + msg + "; no output file was put in place")
-	}
-	if fatal {
-		abort()
-		main.Flush()
+		return 2, err
+	case !whole:
+		outs.Discard()
+		_ = outs.Flush()
 		return 2, nil
 	}
-	if err := main.Flush(); err != nil {
-		abort()
+	if err := outs.Commit(); err != nil {
 		return 2, err
 	}
-	for _, a := range atomics {
-		if err := a.Commit(); err != nil {
-			return 2, err
-		}
-	}
-	atomics = nil
 	if !c.quiet && (c.format != "text" || c.output != "") {
 		fmt.Fprintln(stderr, sum.Line())
 	}
@@ -348,26 +205,82 @@ func (c *config) execute(files []string, stdin io.Reader, stdout, stderr io.Writ
 	return 0, nil
 }
 
-func conservation(sum *edi.Summary, j *edi.JSONPrinter, a *edi.Printer277CA, splits []*edi.SplitPrinter) string {
-	if sum.Claims != sum.ClaimSegments {
-		return fmt.Sprintf("%d CLM segments read but %d claims scrubbed", sum.ClaimSegments, sum.Claims)
-	}
-	if j != nil && j.Objects != sum.Claims {
-		return fmt.Sprintf("%d claims scrubbed but %d JSON objects written", sum.Claims, j.Objects)
-	}
-	if a != nil && a.Claims != sum.Claims {
-		return fmt.Sprintf("%d claims scrubbed but %d acknowledged in the 277CA", sum.Claims, a.Claims)
-	}
-	for _, s := range splits {
-		want := sum.Accepted
-		if s.Rejected {
-			want = sum.Rejected
-		}
-		if s.Claims != want {
-			return fmt.Sprintf("%d claims belong in the %s file but %d were written", want, map[bool]string{false: "clean", true: "rejected"}[s.Rejected], s.Claims)
+// ackOptions reads the acknowledgment flags.
+func (c *config) ackOptions() (report.AckOptions, error) {
+	ack := report.AckOptions{Now: time.Now(), Control: c.ackControl}
+	if c.now != "" {
+		var err error
+		if ack.Now, err = time.Parse(time.RFC3339, c.now); err != nil {
+			return ack, usageError{fmt.Sprintf("--now %q: expected RFC 3339, e.g. 2026-03-02T12:00:00Z", c.now)}
 		}
 	}
-	return ""
+	if c.ackSender != "" {
+		q, id, ok := strings.Cut(c.ackSender, ":")
+		if !ok {
+			return ack, usageError{"--ack-sender: expected QUALIFIER:ID, e.g. ZZ:CLEARINGHOUSE"}
+		}
+		ack.SenderQual, ack.SenderID = q, id
+	}
+	if c.ackReceiver != "" {
+		q, id, ok := strings.Cut(c.ackReceiver, ":")
+		if !ok {
+			return ack, usageError{"--ack-receiver: expected QUALIFIER:ID"}
+		}
+		ack.ReceiverQual, ack.ReceiverID = q, id
+	}
+	return ack, nil
+}
+
+// printers opens the outputs and returns the printer of each: the main
+// format first, then the clean and rejected files.
+func (c *config) printers(outs *scrub.Outputs, ack report.AckOptions, stdout io.Writer) ([]scrub.Printer, error) {
+	out, err := outs.Open(c.output)
+	if err != nil {
+		return nil, err
+	}
+	color := c.color == "always" || c.color == "auto" && c.output == "" && os.Getenv("NO_COLOR") == "" && isTerminal(stdout)
+	var main scrub.Printer
+	switch c.format {
+	case "text":
+		main = &report.TextPrinter{W: out, Color: color}
+	case "json":
+		main = &report.JSONPrinter{W: out}
+	case "277ca":
+		main = report.New277CA(out, ack)
+	case "999":
+		main = report.New999(out, ack)
+	case "annotated":
+		main = &report.AnnotatedPrinter{W: out}
+	}
+	printers := []scrub.Printer{main}
+	for _, sp := range []struct {
+		path     string
+		rejected bool
+	}{{c.clean, false}, {c.rejected, true}} {
+		if sp.path == "" {
+			continue
+		}
+		w, err := outs.Open(sp.path)
+		if err != nil {
+			return nil, err
+		}
+		printers = append(printers, &report.SplitPrinter{W: w, Rejected: sp.rejected})
+	}
+	return printers, nil
+}
+
+// memoryLimiter returns the function that raises the collector's memory
+// limit with the largest transaction read in any input so far (see
+// memoryLimit), or nil when the environment sets a limit or GOGC. The limit
+// never comes down: the free lists still hold the arrays of an earlier
+// file's larger transactions.
+func memoryLimiter(jobs int) func(int) {
+	if os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
+		return nil
+	}
+	l := &limiter{jobs: jobs, set: func(n int64) { debug.SetMemoryLimit(n) }}
+	l.see(0)
+	return l.see
 }
 
 func version() string {

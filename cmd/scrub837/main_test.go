@@ -18,7 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/scrub837/scrub837/edi"
-	"github.com/scrub837/scrub837/fixtures/build"
+	"github.com/scrub837/scrub837/internal/build"
 )
 
 var binary string
@@ -321,14 +321,6 @@ func TestInterruptLeavesNoPartialFile(t *testing.T) {
 	left, _ := os.ReadDir(dir)
 	assert.Empty(t, left, "no partial file and no temporary")
 	assert.Contains(t, errb.String(), "no output file was put in place")
-}
-
-func TestConservationCheck(t *testing.T) {
-	sum := &edi.Summary{Claims: 3, ClaimSegments: 3, Accepted: 2, Rejected: 1}
-	assert.Empty(t, conservation(sum, &edi.JSONPrinter{Objects: 3}, nil, []*edi.SplitPrinter{{Claims: 2}, {Rejected: true, Claims: 1}}))
-	assert.Contains(t, conservation(&edi.Summary{Claims: 2, ClaimSegments: 3}, nil, nil, nil), "3 CLM segments read but 2 claims scrubbed")
-	assert.Contains(t, conservation(sum, &edi.JSONPrinter{Objects: 2}, nil, nil), "2 JSON objects")
-	assert.Contains(t, conservation(sum, nil, nil, []*edi.SplitPrinter{{Claims: 3}}), "clean file")
 }
 
 func TestProgressAndColourOnATerminal(t *testing.T) {

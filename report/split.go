@@ -1,8 +1,11 @@
-package edi
+package report
 
 import (
 	"io"
 	"strconv"
+
+	"github.com/scrub837/scrub837/edi"
+	"github.com/scrub837/scrub837/finding"
 )
 
 // SplitPrinter writes the accepted (or the rejected) claims as a valid
@@ -15,7 +18,7 @@ type SplitPrinter struct {
 	Rejected bool // false: the clean file; true: the rejected file
 	Claims   int  // claims written, for the conservation check
 
-	ic, grp         *Item
+	ic, grp         *edi.Item
 	icOpen, grpOpen bool
 	groups, txs     int
 	lastLead        []byte
@@ -23,12 +26,12 @@ type SplitPrinter struct {
 
 // Render writes the transaction with only the kept claims, or nil when it
 // keeps none.
-func (p *SplitPrinter) Render(b []byte, res *Result) []byte {
-	tx := res.Tx
+func (p *SplitPrinter) Render(b []byte, res *finding.Result) []byte {
+	tx, m := res.Tx, res.Model
 	if tx.Unsupported != "" {
 		return nil
 	}
-	keep := make([]bool, len(tx.Claims))
+	keep := make([]bool, len(m.Claims))
 	any := false
 	for i := range res.Claims {
 		keep[i] = res.Claims[i].Rejected == p.Rejected
@@ -39,19 +42,19 @@ func (p *SplitPrinter) Render(b []byte, res *Result) []byte {
 	}
 	d := tx.Interchange.Delims
 	// An HL is kept when a kept claim hangs below it.
-	keptHL := make([]bool, len(tx.HLs))
-	for ci, c := range tx.Claims {
+	keptHL := make([]bool, len(m.HLs))
+	for ci, c := range m.Claims {
 		if !keep[ci] {
 			continue
 		}
-		for h, n := c.HL, 0; h >= 0 && n <= len(tx.HLs); h, n = tx.HLs[h].Parent, n+1 {
+		for h, n := c.HL, 0; h >= 0 && n <= len(m.HLs); h, n = m.HLs[h].Parent, n+1 {
 			keptHL[h] = true
 		}
 	}
-	hasChild := make([]bool, len(tx.HLs))
-	for h := range tx.HLs {
-		if keptHL[h] && tx.HLs[h].Parent >= 0 {
-			hasChild[tx.HLs[h].Parent] = true
+	hasChild := make([]bool, len(m.HLs))
+	for h := range m.HLs {
+		if keptHL[h] && m.HLs[h].Parent >= 0 {
+			hasChild[m.HLs[h].Parent] = true
 		}
 	}
 	count := 0
@@ -62,32 +65,32 @@ func (p *SplitPrinter) Render(b []byte, res *Result) []byte {
 	// Claims follow their HL in input order, so one cursor walks them.
 	next := 0
 	claimsOf := func(h int) {
-		for ; next < len(tx.Claims) && tx.Claims[next].HL == h; next++ {
-			c := &tx.Claims[next]
+		for ; next < len(m.Claims) && m.Claims[next].HL == h; next++ {
+			c := &m.Claims[next]
 			if !keep[next] {
 				continue
 			}
-			for i := c.Seg; i < c.End && tx.Segs[i].ID != SegSE; i++ {
+			for i := c.Seg; i < c.End && tx.Segs[i].ID != edi.SegSE; i++ {
 				span(i)
 			}
 		}
 	}
-	for i := 0; i < tx.HeaderEnd && i < len(tx.Segs); i++ {
-		if tx.Segs[i].ID != SegSE {
+	for i := 0; i < m.HeaderEnd && i < len(tx.Segs); i++ {
+		if tx.Segs[i].ID != edi.SegSE {
 			span(i)
 		}
 	}
 	claimsOf(-1)
-	newID := make([]int, len(tx.HLs))
+	newID := make([]int, len(m.HLs))
 	id := 0
-	for h := range tx.HLs {
+	for h := range m.HLs {
 		if !keptHL[h] {
 			claimsOf(h) // skips this HL's claims: none is kept
 			continue
 		}
 		id++
 		newID[h] = id
-		hl := &tx.HLs[h]
+		hl := &m.HLs[h]
 		s := tx.Segs[hl.Seg]
 		var els [8][]byte
 		e := tx.Elements(els[:0], hl.Seg)
@@ -99,10 +102,10 @@ func (p *SplitPrinter) Render(b []byte, res *Result) []byte {
 		if hl.Parent >= 0 && keptHL[hl.Parent] {
 			b = strconv.AppendInt(b, int64(newID[hl.Parent]), 10)
 		} else {
-			b = append(b, el(e, 2)...)
+			b = append(b, edi.Element(e, 2)...)
 		}
 		b = append(b, d.Element)
-		b = append(b, el(e, 3)...)
+		b = append(b, edi.Element(e, 3)...)
 		if hl.HasChild {
 			b = append(b, d.Element)
 			if hasChild[h] {
@@ -111,21 +114,21 @@ func (p *SplitPrinter) Render(b []byte, res *Result) []byte {
 				b = append(b, '0')
 			}
 		}
-		b = append(b, tx.Raw[s.End:s.stop()]...) // the input's terminator
+		b = append(b, tx.Raw[s.End:s.Stop()]...) // the input's terminator
 		count++
 		for i := hl.Seg + 1; i < hl.OwnEnd && i < len(tx.Segs); i++ {
-			if tx.Segs[i].ID != SegSE {
+			if tx.Segs[i].ID != edi.SegSE {
 				span(i)
 			}
 		}
 		claimsOf(h)
 	}
 	// SE, rebuilt; its leading white space is the input's.
-	lead := []byte(lineEnding(tx))
+	lead := []byte(tx.LineEnding())
 	term := []byte{d.Segment}
-	if last := len(tx.Segs) - 1; last >= 0 && tx.Segs[last].ID == SegSE {
+	if last := len(tx.Segs) - 1; last >= 0 && tx.Segs[last].ID == edi.SegSE {
 		s := tx.Segs[last]
-		lead, term = tx.Raw[tx.Lead(last):s.Start], tx.Raw[s.End:s.stop()]
+		lead, term = tx.Raw[tx.Lead(last):s.Start], tx.Raw[s.End:s.Stop()]
 	}
 	b = append(b, lead...)
 	b = append(b, "SE"...)
@@ -137,15 +140,15 @@ func (p *SplitPrinter) Render(b []byte, res *Result) []byte {
 }
 
 // Write keeps the original envelopes around the kept transactions.
-func (p *SplitPrinter) Write(it *Item, res *Result, rendered []byte) error {
+func (p *SplitPrinter) Write(it *edi.Item, res *finding.Result, rendered []byte) error {
 	switch it.Kind {
-	case ItemInterchange:
+	case edi.ItemInterchange:
 		c := *it
 		p.ic, p.icOpen, p.groups = &c, false, 0
-	case ItemGroup:
+	case edi.ItemGroup:
 		c := *it
 		p.grp, p.grpOpen, p.txs = &c, false, 0
-	case ItemTransaction:
+	case edi.ItemTransaction:
 		if rendered == nil {
 			return nil
 		}
@@ -168,15 +171,15 @@ func (p *SplitPrinter) Write(it *Item, res *Result, rendered []byte) error {
 				p.Claims++
 			}
 		}
-		p.lastLead = []byte(lineEnding(it.Tx))
+		p.lastLead = []byte(it.Tx.LineEnding())
 		return writeAll(p.W, rendered)
-	case ItemGroupEnd:
+	case edi.ItemGroupEnd:
 		if !p.grpOpen {
 			return nil
 		}
 		p.grpOpen = false
 		return p.trailer(it, "GE", p.txs, it.Group.Control)
-	case ItemInterchangeEnd:
+	case edi.ItemInterchangeEnd:
 		if !p.icOpen {
 			return nil
 		}
@@ -187,7 +190,7 @@ func (p *SplitPrinter) Write(it *Item, res *Result, rendered []byte) error {
 }
 
 // trailer writes GE or IEA with the rebuilt count, keeping the input's layout.
-func (p *SplitPrinter) trailer(it *Item, id string, n int, control string) error {
+func (p *SplitPrinter) trailer(it *edi.Item, id string, n int, control string) error {
 	d := it.Interchange.Delims
 	lead := p.lastLead
 	if it.Raw != nil {
@@ -204,5 +207,14 @@ func (p *SplitPrinter) trailer(it *Item, id string, n int, control string) error
 }
 
 // Close writes nothing more: a missing IEA stays missing only if the input
-// never ended its interchange, and then ItemInterchangeEnd still came.
-func (p *SplitPrinter) Close(*Summary) error { return nil }
+// never ended its interchange, and then edi.ItemInterchangeEnd still came.
+func (p *SplitPrinter) Close(*finding.Summary) error { return nil }
+
+// Written reports the claims written against those the run accepted (or
+// rejected).
+func (p *SplitPrinter) Written(sum *finding.Summary) (wrote, want int, what string) {
+	if p.Rejected {
+		return p.Claims, sum.Rejected, "rejected file"
+	}
+	return p.Claims, sum.Accepted, "clean file"
+}

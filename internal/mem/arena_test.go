@@ -1,4 +1,4 @@
-package edi
+package mem
 
 import (
 	"strconv"
@@ -15,9 +15,9 @@ func TestArena(t *testing.T) {
 	var kept []string
 	var want []string
 	for i := 0; i < 2000; i++ { // many times the first array's size
-		d := Decimal(i*1_234_567 - 1_000_000_000)
-		s := []string{a.Amount(d), a.Int(i - 7), a.Quote("x\"y" + strconv.Itoa(i)), a.Concat("a", strconv.Itoa(i), "", "b")}
-		w := []string{d.String(), strconv.Itoa(i - 7), strconv.Quote("x\"y" + strconv.Itoa(i)), "a" + strconv.Itoa(i) + "b"}
+		d := int64(i*1_234_567 - 1_000_000_000)
+		s := []string{a.Keep(strconv.AppendInt(a.Tail(), d, 10)), a.Int(i - 7), a.Quote("x\"y" + strconv.Itoa(i)), a.Concat("a", strconv.Itoa(i), "", "b")}
+		w := []string{strconv.FormatInt(d, 10), strconv.Itoa(i - 7), strconv.Quote("x\"y" + strconv.Itoa(i)), "a" + strconv.Itoa(i) + "b"}
 		require.Equal(t, w, s)
 		kept, want = append(kept, s...), append(want, w...)
 	}

@@ -1,4 +1,4 @@
-package edi
+package report
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/scrub837/scrub837/edi"
 )
 
 // AckOptions control the envelopes of the acknowledgments scrub837 writes
@@ -34,12 +36,12 @@ type ackEnvelope struct {
 	txs              int
 	ctl              string
 	seq              int
-	d                Delimiters
+	d                edi.Delimiters
 	nl               string
 	lastGroupControl string
 }
 
-func ackDelims(d Delimiters) Delimiters {
+func ackDelims(d edi.Delimiters) edi.Delimiters {
 	if d.Repetition == 0 {
 		for _, c := range []byte("^|{}!") {
 			if c != d.Element && c != d.Component && c != d.Segment {
@@ -58,7 +60,7 @@ func padRight(s string, n int) string {
 	return s + strings.Repeat(" ", n-len(s))
 }
 
-func (e *ackEnvelope) controlNumber(ic *Interchange) int {
+func (e *ackEnvelope) controlNumber(ic *edi.Interchange) int {
 	if e.opt.Control > 0 {
 		return e.opt.Control + e.seq
 	}
@@ -69,11 +71,11 @@ func (e *ackEnvelope) controlNumber(ic *Interchange) int {
 }
 
 // open writes the ISA and GS if they are not written yet.
-func (e *ackEnvelope) open(tx *Transaction) error {
+func (e *ackEnvelope) open(tx *edi.Transaction) error {
 	if !e.icOpen {
 		ic := tx.Interchange
 		e.d = ackDelims(ic.Delims)
-		e.nl = lineEnding(tx)
+		e.nl = tx.LineEnding()
 		n := e.controlNumber(ic)
 		e.seq++
 		e.ctl = fmt.Sprintf("%09d", n)
@@ -104,7 +106,7 @@ func (e *ackEnvelope) open(tx *Transaction) error {
 	return nil
 }
 
-func (e *ackEnvelope) groupControl(g *Group) string {
+func (e *ackEnvelope) groupControl(g *edi.Group) string {
 	if e.opt.Control > 0 {
 		return strconv.Itoa(e.opt.Control + e.seq - 1 + g.Seq)
 	}
@@ -150,4 +152,4 @@ func or(s, def string) string {
 }
 
 // stControl is the ack's ST02 for an input transaction: unique in its group.
-func stControl(tx *Transaction) string { return fmt.Sprintf("%04d", tx.Index+1) }
+func stControl(tx *edi.Transaction) string { return fmt.Sprintf("%04d", tx.Index+1) }

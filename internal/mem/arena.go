@@ -1,4 +1,7 @@
-package edi
+// Package mem holds scrub837's memory machinery: an append-only text arena
+// and bounded free lists. It is internal: nothing it hands out reaches a
+// library caller (scrub copies what it hands over).
+package mem
 
 import (
 	"strconv"
@@ -6,12 +9,10 @@ import (
 )
 
 // Arena is an append-only text buffer whose pieces are read as strings
-// without a copy each. Findings' messages (rules.Checker) and the values a
-// 277CA formats per claim are written into one instead of allocating a
-// string apiece: most of a run's allocations before (fixtures/bench
-// -benchmem). A string it returns stays valid until Reset, even when the
-// buffer grows (the old array lives on while viewed); after Reset the next
-// writes overwrite it.
+// without a copy each, so that findings' messages and the values a writer
+// formats do not cost an allocation apiece. A string it returns stays valid
+// until Reset, even when the buffer grows (the old array lives on while
+// viewed); after Reset the next writes overwrite it.
 type Arena struct{ b []byte }
 
 // Grow makes room for n more bytes.
@@ -72,10 +73,15 @@ func (a *Arena) Int(n int) string {
 	return a.Since(mark)
 }
 
-// Amount writes d as Decimal.String does.
-func (a *Arena) Amount(d Decimal) string {
-	mark := a.Mark()
-	a.b = d.Append(a.b)
+// Tail returns the arena's buffer for an append function; Keep takes the
+// result back: a.Keep(d.Append(a.Tail())) formats d in place.
+func (a *Arena) Tail() []byte { return a.b }
+
+// Keep makes b, which Tail's buffer was appended to, the arena's buffer and
+// returns what was appended.
+func (a *Arena) Keep(b []byte) string {
+	mark := len(a.b)
+	a.b = b
 	return a.Since(mark)
 }
 

@@ -1,4 +1,4 @@
-package edi
+package report
 
 import (
 	"bytes"
@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/scrub837/scrub837/edi"
+	"github.com/scrub837/scrub837/finding"
 )
 
 // AnnotatedPrinter writes the input byte for byte with one change: each
@@ -32,7 +35,7 @@ type note struct {
 // notes holds one transaction's notes while it is rendered: their text in
 // one buffer, and where each goes.
 type notes struct {
-	d     Delimiters
+	d     edi.Delimiters
 	segs  int // the transaction's segments
 	text  []byte
 	claim []byte // the claim note being built
@@ -43,12 +46,12 @@ type notes struct {
 // appendNoteText appends "PREFIXRULE-A,RULE-B - message" for the error
 // findings of line (in the order they were found) and reports whether any
 // was found. The text is raw: fit makes it a note.
-func (n *notes) appendNoteText(b, prefix []byte, fs []Finding, line int) ([]byte, bool) {
+func (n *notes) appendNoteText(b, prefix []byte, fs []finding.Finding, line int) ([]byte, bool) {
 	n.ids = n.ids[:0]
 	msg := ""
 	for i := range fs {
 		f := &fs[i]
-		if f.Severity != SeverityError || f.Line != line {
+		if f.Severity != finding.SeverityError || f.Line != line {
 			continue
 		}
 		dup := false
@@ -119,7 +122,7 @@ func (n *notes) fit(b []byte, from int) []byte {
 // fitNote is fit for any text: upper case by Unicode's rules, then every
 // byte that is not printable ASCII becomes a space. (A few letters upper
 // case to ASCII: "ı" to "I".)
-func fitNote(s string, d Delimiters) string {
+func fitNote(s string, d edi.Delimiters) string {
 	b := []byte(strings.ToUpper(s))
 	for i, c := range b {
 		if c == d.Element || c == d.Component || c == d.Segment || (d.Repetition != 0 && c == d.Repetition) || c < 0x20 || c >= 0x7F {
@@ -149,8 +152,8 @@ func (n *notes) add(at, from int) {
 // of its own gets one at its NoteAt; the notes of lines that have one go,
 // joined, into the claim's 2300 NTE place if that is free. The list is
 // sorted by place, notes for one place in the order they were made.
-func (n *notes) collect(res *Result) {
-	tx := res.Tx
+func (n *notes) collect(res *finding.Result) {
+	tx, m := res.Tx, res.Model
 	n.d, n.segs, n.text, n.list = tx.Interchange.Delims, len(tx.Segs), n.text[:0], n.list[:0]
 	if !tx.HasSE {
 		// A transaction without SE is rejected whole (X12-SE-MISSING) and has
@@ -163,7 +166,7 @@ func (n *notes) collect(res *Result) {
 		if !cr.Rejected {
 			continue
 		}
-		c := &tx.Claims[ci]
+		c := &m.Claims[ci]
 		// The claim's note, the notes of its lines that have one of their
 		// own joined by "; ", is built apart: the notes of the other lines
 		// go into text meanwhile.
@@ -207,7 +210,7 @@ func (n *notes) collect(res *Result) {
 
 // Render copies the transaction, inserting notes and correcting SE01:
 // runs of input bytes between notes go in one copy each.
-func (p *AnnotatedPrinter) Render(buf []byte, res *Result) []byte {
+func (p *AnnotatedPrinter) Render(buf []byte, res *finding.Result) []byte {
 	tx := res.Tx
 	n := &notes{}
 	n.collect(res)
@@ -241,16 +244,16 @@ func (p *AnnotatedPrinter) Render(buf []byte, res *Result) []byte {
 		b = append(b, d.Element)
 		b = append(b, rest...)
 	}
-	return append(b, tx.Raw[s.End:s.stop()]...)
+	return append(b, tx.Raw[s.End:s.Stop()]...)
 }
 
 // Write copies every item's bytes; transactions come annotated.
-func (p *AnnotatedPrinter) Write(it *Item, res *Result, rendered []byte) error {
-	if it.Kind == ItemTransaction {
+func (p *AnnotatedPrinter) Write(it *edi.Item, res *finding.Result, rendered []byte) error {
+	if it.Kind == edi.ItemTransaction {
 		return writeAll(p.W, rendered)
 	}
 	return writeAll(p.W, it.Raw)
 }
 
 // Close writes nothing more.
-func (p *AnnotatedPrinter) Close(*Summary) error { return nil }
+func (p *AnnotatedPrinter) Close(*finding.Summary) error { return nil }

@@ -1,4 +1,4 @@
-package edi
+package report
 
 import (
 	"encoding/json"

@@ -1,9 +1,13 @@
-package edi
+package report
 
 import (
 	"bytes"
 	"io"
+	"slices"
 	"strconv"
+
+	"github.com/scrub837/scrub837/edi"
+	"github.com/scrub837/scrub837/finding"
 )
 
 // Printer999 writes a 005010X231A1 implementation acknowledgment: per
@@ -24,7 +28,8 @@ func New999(w io.Writer, opt AckOptions) *Printer999 {
 }
 
 // ik5 decides a transaction's acknowledgment code and its IK502 reasons.
-func ik5(tx *Transaction) (string, []string) {
+func ik5(res *finding.Result) (string, []string) {
+	tx := res.Tx
 	if tx.Unsupported != "" {
 		return "R", []string{"1"}
 	}
@@ -43,7 +48,7 @@ func ik5(tx *Transaction) (string, []string) {
 		}
 		return "R", codes
 	}
-	if len(tx.SegmentErrors) > 0 {
+	if len(tx.SegmentErrors) > 0 || len(res.Model.SegmentErrors) > 0 {
 		return "E", []string{"5"}
 	}
 	return "A", nil
@@ -51,18 +56,17 @@ func ik5(tx *Transaction) (string, []string) {
 
 // Render writes AK2…IK5 for one transaction; the 999's own ST, AK1 and AK9
 // are written around it by Write.
-func (p *Printer999) Render(buf []byte, res *Result) []byte {
+func (p *Printer999) Render(buf []byte, res *finding.Result) []byte {
 	tx := res.Tx
-	tx.Build()
-	w := newSegWriter(buf, ackDelims(tx.Interchange.Delims), lineEnding(tx))
+	w := newSegWriter(buf, ackDelims(tx.Interchange.Delims), tx.LineEnding())
 	w.seg("AK2", w.clean(or(tx.ST01, "837")), w.clean(or(tx.ST02, "0")), w.clean(tx.ST03))
 	seen := map[int]bool{}
-	for _, pr := range tx.SegmentErrors {
+	for _, pr := range slices.Concat(tx.SegmentErrors, res.Model.SegmentErrors) {
 		if pr.Seg < 0 || pr.SegCode == "" || seen[pr.Seg*100+pr.Elem] {
 			continue
 		}
 		seen[pr.Seg*100+pr.Elem] = true
-		w.seg("IK3", w.clean(tx.SegIDAt(pr.Seg)), strconv.Itoa(pr.Seg+1), pr.Loop, pr.SegCode)
+		w.seg("IK3", w.clean(string(tx.SegIDBytes(pr.Seg))), strconv.Itoa(pr.Seg+1), pr.Loop, pr.SegCode)
 		if pr.Elem > 0 && pr.ElemCode != "" {
 			pos := strconv.Itoa(pr.Elem)
 			if pr.Comp > 0 {
@@ -75,12 +79,12 @@ func (p *Printer999) Render(buf []byte, res *Result) []byte {
 			w.seg("IK4", pos, pr.ElemRef, pr.ElemCode, w.clean(v))
 		}
 	}
-	code, why := ik5(tx)
+	code, why := ik5(res)
 	w.seg(append([]string{"IK5", code}, why...)...)
 	return w.Bytes()
 }
 
-func (p *Printer999) begin(tx *Transaction) error {
+func (p *Printer999) begin(tx *edi.Transaction) error {
 	if p.inGroup {
 		return nil
 	}
@@ -89,7 +93,7 @@ func (p *Printer999) begin(tx *Transaction) error {
 	}
 	p.inGroup = true
 	p.received, p.accepted, p.errs = 0, 0, 0
-	p.st = stControl(&Transaction{Index: tx.Group.Seq})
+	p.st = stControl(&edi.Transaction{Index: tx.Group.Seq})
 	p.w = p.env.sw()
 	p.w.seg("ST", "999", p.st, "005010X231A1")
 	g := tx.Group
@@ -104,15 +108,15 @@ func (p *Printer999) flush() error {
 }
 
 // Write wraps transactions in the 999's ST/AK1 … AK9/SE and envelopes.
-func (p *Printer999) Write(it *Item, res *Result, rendered []byte) error {
+func (p *Printer999) Write(it *edi.Item, res *finding.Result, rendered []byte) error {
 	switch it.Kind {
-	case ItemTransaction:
+	case edi.ItemTransaction:
 		if err := p.begin(it.Tx); err != nil {
 			return err
 		}
 		p.received++
 		p.w.n += bytes.Count(rendered, []byte{p.w.d.Segment})
-		code, _ := ik5(it.Tx)
+		code, _ := ik5(res)
 		if code != "R" {
 			p.accepted++
 		}
@@ -120,11 +124,11 @@ func (p *Printer999) Write(it *Item, res *Result, rendered []byte) error {
 			p.errs++
 		}
 		return writeAll(p.env.w, rendered)
-	case ItemGroupEnd, ItemInterchangeEnd:
+	case edi.ItemGroupEnd, edi.ItemInterchangeEnd:
 		if err := p.endGroup(it.Group); err != nil {
 			return err
 		}
-		if it.Kind == ItemGroupEnd {
+		if it.Kind == edi.ItemGroupEnd {
 			return p.env.closeGroup()
 		}
 		return p.env.closeInterchange()
@@ -132,7 +136,7 @@ func (p *Printer999) Write(it *Item, res *Result, rendered []byte) error {
 	return nil
 }
 
-func (p *Printer999) endGroup(g *Group) error {
+func (p *Printer999) endGroup(g *edi.Group) error {
 	if !p.inGroup {
 		return nil
 	}
@@ -162,7 +166,7 @@ func (p *Printer999) endGroup(g *Group) error {
 }
 
 // Close ends the last group and interchange.
-func (p *Printer999) Close(*Summary) error {
+func (p *Printer999) Close(*finding.Summary) error {
 	if err := p.endGroup(nil); err != nil {
 		return err
 	}

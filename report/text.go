@@ -1,4 +1,4 @@
-package edi
+package report
 
 import (
 	"bytes"
@@ -7,6 +7,10 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/scrub837/scrub837/claim"
+	"github.com/scrub837/scrub837/edi"
+	"github.com/scrub837/scrub837/finding"
 )
 
 // TextPrinter writes compiler-style diagnostics for people: one block per
@@ -60,7 +64,7 @@ func phiSegment(id []byte) bool {
 
 // appendQuotedSegment appends the segment as it is shown and returns the
 // column (in runes) of the element at fault.
-func appendQuotedSegment(b, content []byte, d Delimiters, elem, comp int) ([]byte, int) {
+func appendQuotedSegment(b, content []byte, d edi.Delimiters, elem, comp int) ([]byte, int) {
 	id := content
 	if i := bytes.IndexByte(content, d.Element); i >= 0 {
 		id = content[:i]
@@ -101,10 +105,10 @@ func appendQuotedSegment(b, content []byte, d Delimiters, elem, comp int) ([]byt
 }
 
 // Render formats the findings of one transaction.
-func (p *TextPrinter) Render(b []byte, res *Result) []byte {
-	tx := res.Tx
+func (p *TextPrinter) Render(b []byte, res *finding.Result) []byte {
+	tx, m := res.Tx, res.Model
 	for ci := range res.Claims {
-		c := &tx.Claims[ci]
+		c := &m.Claims[ci]
 		for fi := range res.Claims[ci].Findings {
 			b = p.appendFinding(b, tx, c, &res.Claims[ci].Findings[fi])
 		}
@@ -120,7 +124,7 @@ const indent = "    "
 //	    the segment, quoted (or only named)
 //	    ^ the element at fault, under it
 //	    fix: the hint
-func (p *TextPrinter) appendFinding(b []byte, tx *Transaction, c *Claim, f *Finding) []byte {
+func (p *TextPrinter) appendFinding(b []byte, tx *edi.Transaction, c *claim.Claim, f *finding.Finding) []byte {
 	seg := f.Seg
 	if seg < 0 || seg >= len(tx.Segs) {
 		seg = c.Seg
@@ -139,14 +143,14 @@ func (p *TextPrinter) appendFinding(b []byte, tx *Transaction, c *Claim, f *Find
 	}
 	b = append(b, ": claim "...)
 	b = append(b, c.ID...)
-	if lx := c.LineLX(f); lx != "" {
+	if lx := c.LineLX(f.Line); lx != "" {
 		b = append(b, " line "...)
 		b = append(b, lx...)
 	}
 	b = append(b, ": "...)
 	b = p.appendPaint(b, ansiBold, f.Rule)
 	b = append(b, ' ')
-	if f.Severity == SeverityError {
+	if f.Severity == finding.SeverityError {
 		b = p.appendPaint(b, ansiRed, "error")
 	} else {
 		b = p.appendPaint(b, ansiYellow, "warning")
@@ -154,7 +158,7 @@ func (p *TextPrinter) appendFinding(b []byte, tx *Transaction, c *Claim, f *Find
 	b = append(b, ": "...)
 	b = append(b, f.Message...)
 	b = append(b, '\n')
-	if tx.Segs[seg].ID != SegTruncated {
+	if tx.Segs[seg].ID != edi.SegTruncated {
 		b = append(b, indent...)
 		var col int
 		b, col = appendQuotedSegment(b, tx.Content(seg), tx.Interchange.Delims, f.Elem, f.Comp)
@@ -168,7 +172,7 @@ func (p *TextPrinter) appendFinding(b []byte, tx *Transaction, c *Claim, f *Find
 				b = append(b, ansiBold...)
 			}
 			b = append(b, "^ "...)
-			b = appendElementRef(b, tx.segIDBytes(seg), f.Elem, f.Comp)
+			b = appendElementRef(b, tx.SegIDBytes(seg), f.Elem, f.Comp)
 			if p.Color {
 				b = append(b, ansiReset...)
 			}
@@ -185,21 +189,21 @@ func (p *TextPrinter) appendFinding(b []byte, tx *Transaction, c *Claim, f *Find
 
 // Write prints a transaction's findings, and envelope problems found outside
 // transactions (a wrong GE or IEA count, a stray segment).
-func (p *TextPrinter) Write(it *Item, res *Result, rendered []byte) error {
+func (p *TextPrinter) Write(it *edi.Item, res *finding.Result, rendered []byte) error {
 	if it.Tx != nil {
 		return writeAll(p.W, rendered)
 	}
-	if it.Kind == ItemJunk {
+	if it.Kind == edi.ItemJunk {
 		return nil
 	}
-	var probs []Problem
+	var probs []edi.Problem
 	switch {
-	case it.Kind == ItemGroupEnd && it.Group != nil:
+	case it.Kind == edi.ItemGroupEnd && it.Group != nil:
 		probs = it.Group.Problems
-	case it.Kind == ItemInterchangeEnd && it.Interchange != nil:
+	case it.Kind == edi.ItemInterchangeEnd && it.Interchange != nil:
 		probs = it.Interchange.Problems
 	case it.Problem != nil:
-		probs = []Problem{*it.Problem}
+		probs = []edi.Problem{*it.Problem}
 	}
 	file := ""
 	if it.Interchange != nil {
@@ -215,15 +219,15 @@ func (p *TextPrinter) Write(it *Item, res *Result, rendered []byte) error {
 }
 
 // Close prints the summary.
-func (p *TextPrinter) Close(s *Summary) error {
+func (p *TextPrinter) Close(s *finding.Summary) error {
 	var b strings.Builder
 	if s.Claims > 0 || s.Envelope > 0 {
 		b.WriteByte('\n')
 	}
-	fmt.Fprintf(&b, "%s read: %s accepted, %s rejected\n", Plural(s.Claims, "claim"),
+	fmt.Fprintf(&b, "%s read: %s accepted, %s rejected\n", finding.Plural(s.Claims, "claim"),
 		p.paint(ansiBold, strconv.Itoa(s.Accepted)), p.paint(ansiBold, strconv.Itoa(s.Rejected)))
 	if len(s.ByRule) > 0 {
-		fmt.Fprintf(&b, "findings by rule: %s\n", s.rules())
+		fmt.Fprintf(&b, "findings by rule: %s\n", s.Rules())
 	}
 	if s.Envelope > 0 {
 		fmt.Fprintf(&b, "envelope problems outside transactions: %d\n", s.Envelope)

@@ -1,4 +1,4 @@
-package edi_test
+package claim_test
 
 import (
 	"bytes"
@@ -6,8 +6,9 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/scrub837/scrub837/claim"
 	"github.com/scrub837/scrub837/edi"
-	"github.com/scrub837/scrub837/fixtures/build"
+	"github.com/scrub837/scrub837/internal/build"
 )
 
 // BenchmarkBuild times Build alone on parsed transactions of a generated
@@ -31,8 +32,7 @@ func BenchmarkBuild(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, tx := range txs {
-			tx.Unbuild()
-			tx.Build()
+			claim.Build(tx).Release()
 		}
 	}
 }

@@ -1,9 +1,14 @@
-package edi
+package report
 
 import (
 	"io"
 	"slices"
 	"strconv"
+
+	"github.com/scrub837/scrub837/claim"
+	"github.com/scrub837/scrub837/edi"
+	"github.com/scrub837/scrub837/finding"
+	"github.com/scrub837/scrub837/internal/mem"
 )
 
 // Printer277CA writes a 005010X214 Claim Acknowledgment: one 277 per 837
@@ -26,10 +31,10 @@ type statusPair struct{ stc01, stc10 string }
 // errorStatuses appends to out the distinct status pairs of the error
 // findings, in finding order; with onlyLine, only the findings of that line.
 // (A claim has a few findings: a scan of out, not a map, finds repeats.)
-func errorStatuses(out []statusPair, fs []Finding, line int, onlyLine bool) []statusPair {
+func errorStatuses(out []statusPair, fs []finding.Finding, line int, onlyLine bool) []statusPair {
 	for i := range fs {
 		f := &fs[i]
-		if f.Severity != SeverityError || f.STC01 == "" || (onlyLine && f.Line != line) {
+		if f.Severity != finding.SeverityError || f.STC01 == "" || (onlyLine && f.Line != line) {
 			continue
 		}
 		p := statusPair{f.STC01, f.STC10}
@@ -64,24 +69,24 @@ func (w *segWriter) stc(p statusPair, date, action, amount string) {
 	w.seg("STC", w.status(p.stc01), date, action, amount, "", "", "", "", "", w.status(p.stc10))
 }
 
-// name reads NM103..NM105 and NM108/NM109 of an NM1 segment.
-func (t *Transaction) name(seg int) (kind, last, first, middle, idq, id string) {
+// name reads NM102..NM105 and NM108/NM109 of an NM1 segment.
+func name(t *edi.Transaction, seg int) (kind, last, first, middle, idq, id string) {
 	if seg < 0 {
 		return "2", "UNKNOWN", "", "", "", ""
 	}
 	var buf [12][]byte
 	e := t.Elements(buf[:0], seg)
-	return str(el(e, 2)), str(el(e, 3)), str(el(e, 4)), str(el(e, 5)), str(el(e, 8)), str(el(e, 9))
+	return mem.String(edi.Element(e, 2)), mem.String(edi.Element(e, 3)), mem.String(edi.Element(e, 4)), mem.String(edi.Element(e, 5)), mem.String(edi.Element(e, 8)), mem.String(edi.Element(e, 9))
 }
 
 // Render writes the 277 for one 837 transaction.
-func (p *Printer277CA) Render(buf []byte, res *Result) []byte {
-	tx := res.Tx
+func (p *Printer277CA) Render(buf []byte, res *finding.Result) []byte {
+	tx, m := res.Tx, res.Model
 	if tx.Unsupported != "" {
 		return nil
 	}
 	d := ackDelims(tx.Interchange.Delims)
-	w := newSegWriter(buf, d, lineEnding(tx))
+	w := newSegWriter(buf, d, tx.LineEnding())
 	now := p.env.opt.Now
 	today := now.Format("20060102")
 	acc, rej, accAmt, rejAmt := res.Counts()
@@ -90,23 +95,23 @@ func (p *Printer277CA) Render(buf []byte, res *Result) []byte {
 	if acc == 0 && rej > 0 {
 		action = "U"
 	}
-	ref := or(tx.BHT03, or(tx.ST02, "0"))
+	ref := or(tx.ST02, "0")
 	st := stControl(tx)
 	w.seg("ST", "277", st, "005010X214")
 	w.seg("BHT", "0085", "08", w.clean(ref), today, now.Format("1504"), "TH")
 	// 2000A information source: the payer or clearinghouse the 837 was sent to.
 	w.seg("HL", "1", "", "20", "1")
-	_, rname, _, _, _, rid := tx.name(tx.Receiver)
+	_, rname, _, _, _, rid := name(tx, m.Receiver)
 	w.seg("NM1", "PR", "2", w.clean(or(rname, "RECEIVER")), "", "", "", "", "46", w.clean(or(rid, or(tx.Interchange.ReceiverID, "UNKNOWN"))))
 	w.seg("TRN", "1", w.clean(or(tx.Interchange.Control+tx.ST02, "0")))
 	w.seg("DTP", "050", "D8", today)
 	w.seg("DTP", "009", "D8", today)
 	// 2000B information receiver: the 837's submitter, with the batch totals.
 	w.seg("HL", "2", "1", "21", "1")
-	_, sname, sfirst, _, _, sid := tx.name(tx.Submitter)
+	_, sname, sfirst, _, _, sid := name(tx, m.Submitter)
 	skind := "2"
-	if tx.Submitter >= 0 {
-		skind, _, _, _, _, _ = tx.name(tx.Submitter)
+	if m.Submitter >= 0 {
+		skind, _, _, _, _, _ = name(tx, m.Submitter)
 	}
 	w.seg("NM1", "41", or(skind, "2"), w.clean(or(sname, "SUBMITTER")), w.clean(sfirst), "", "", "", "46", w.clean(or(sid, or(tx.Interchange.SenderID, "UNKNOWN"))))
 	w.seg("TRN", "2", w.clean(ref))
@@ -116,30 +121,30 @@ func (p *Printer277CA) Render(buf []byte, res *Result) []byte {
 	// 2000C per billing provider, in 837 order; claims outside any billing
 	// provider (a broken HL tree) form a last group so that every claim is
 	// still acknowledged.
-	for _, grp := range providerGroups(tx) {
+	for _, grp := range providerGroups(m) {
 		hl++
 		provHL := hl
 		w.seg("HL", strconv.Itoa(provHL), "2", "19", "1")
 		if grp.hl >= 0 {
-			kind, last, first, middle, idq, id := tx.name(tx.HLs[grp.hl].NameSeg)
+			kind, last, first, middle, idq, id := name(tx, m.HLs[grp.hl].NameSeg)
 			if idq == "" {
 				idq, id = "XX", "0000000000"
 			}
 			w.seg("NM1", "85", or(kind, "2"), w.clean(or(last, "BILLING PROVIDER")), w.clean(first), w.clean(middle), "", "", idq, w.clean(id))
-			w.seg("TRN", "1", w.clean(or(tx.HLs[grp.hl].ID, strconv.Itoa(grp.hl+1))))
+			w.seg("TRN", "1", w.clean(or(m.HLs[grp.hl].ID, strconv.Itoa(grp.hl+1))))
 		} else {
 			w.seg("NM1", "85", "2", "UNKNOWN BILLING PROVIDER", "", "", "", "", "XX", "0000000000")
 			w.seg("TRN", "1", "0")
 		}
 		var pa, pr int
-		var paAmt, prAmt Decimal
+		var paAmt, prAmt claim.Decimal
 		for _, ci := range grp.claims {
 			if res.Claims[ci].Rejected {
 				pr++
-				prAmt += tx.Claims[ci].Charge
+				prAmt += m.Claims[ci].Charge
 			} else {
 				pa++
-				paAmt += tx.Claims[ci].Charge
+				paAmt += m.Claims[ci].Charge
 			}
 		}
 		pact := "WQ"
@@ -151,14 +156,14 @@ func (p *Printer277CA) Render(buf []byte, res *Result) []byte {
 		for _, ci := range grp.claims {
 			hl++
 			w.seg("HL", w.tmp.Int(hl), w.tmp.Int(provHL), "PT")
-			p.claim(w, tx, ci, &res.Claims[ci], today)
+			p.claim(w, m, ci, &res.Claims[ci], today)
 		}
 	}
 	w.seg("SE", strconv.Itoa(w.n+1), st)
 	return w.Bytes()
 }
 
-func (p *Printer277CA) counts(w *segWriter, accQ, rejQ string, acc, rej int, accAmt, rejAmt Decimal) {
+func (p *Printer277CA) counts(w *segWriter, accQ, rejQ string, acc, rej int, accAmt, rejAmt claim.Decimal) {
 	if acc > 0 {
 		w.seg("QTY", accQ, strconv.Itoa(acc))
 	}
@@ -180,12 +185,12 @@ type providerGroup struct {
 
 // providerGroups groups a transaction's claims by billing provider, in
 // input order, with claims outside any billing provider last.
-func providerGroups(tx *Transaction) []providerGroup {
+func providerGroups(m *claim.Model) []providerGroup {
 	var out []providerGroup
-	at := make([]int32, len(tx.HLs)) // HL index → 1 + its group's index in out, 0 for none yet
+	at := make([]int32, len(m.HLs)) // HL index → 1 + its group's index in out, 0 for none yet
 	var orphans []int
-	for ci := range tx.Claims {
-		h := billingHL(tx, tx.Claims[ci].HL)
+	for ci := range m.Claims {
+		h := m.BillingHL(m.Claims[ci].HL)
 		if h < 0 {
 			orphans = append(orphans, ci)
 			continue
@@ -204,39 +209,29 @@ func providerGroups(tx *Transaction) []providerGroup {
 	return out
 }
 
-// billingHL returns the level-20 ancestor of HL h, or -1.
-func billingHL(tx *Transaction, h int) int {
-	for n := 0; h >= 0 && n <= len(tx.HLs); n++ {
-		if tx.HLs[h].Level == "20" {
-			return h
-		}
-		h = tx.HLs[h].Parent
-	}
-	return -1
-}
-
-func (p *Printer277CA) claim(w *segWriter, tx *Transaction, ci int, cr *ClaimResult, today string) {
+func (p *Printer277CA) claim(w *segWriter, m *claim.Model, ci int, cr *finding.ClaimResult, today string) {
+	tx := m.Tx
 	w.tmp.Reset() // what the last claim formatted is written
-	c := &tx.Claims[ci]
+	c := &m.Claims[ci]
 	// 2100D: the patient, with the subscriber's member id.
 	patSeg, memberSeg := -1, -1
 	if c.HL >= 0 {
-		h := tx.HLs[c.HL]
+		h := m.HLs[c.HL]
 		patSeg, memberSeg = h.NameSeg, h.NameSeg
 		if h.Level == "23" && h.Parent >= 0 {
-			memberSeg = tx.HLs[h.Parent].NameSeg
+			memberSeg = m.HLs[h.Parent].NameSeg
 		}
 	}
-	_, last, first, middle, idq, id := tx.name(patSeg)
+	_, last, first, middle, idq, id := name(tx, patSeg)
 	if memberSeg != patSeg {
-		_, _, _, _, idq, id = tx.name(memberSeg)
+		_, _, _, _, idq, id = name(tx, memberSeg)
 	}
 	if idq != "MI" || id == "" {
 		idq, id = "", ""
 	}
 	w.seg("NM1", "QC", "1", w.clean(or(last, "UNKNOWN")), w.clean(first), w.clean(middle), "", "", idq, w.clean(id))
 	w.seg("TRN", "2", w.clean(or(c.ID, "UNKNOWN")))
-	charge := w.tmp.Amount(c.Charge)
+	charge := w.amount(c.Charge)
 	if !cr.Rejected {
 		w.seg("STC", w.status("A2:20"), today, "WQ", charge)
 	} else {
@@ -248,7 +243,7 @@ func (p *Printer277CA) claim(w *segWriter, tx *Transaction, ci int, cr *ClaimRes
 	if c.D9Seg >= 0 {
 		var buf [4][]byte
 		e := tx.Elements(buf[:0], c.D9Seg)
-		w.seg("REF", "D9", w.clean(str(el(e, 2))))
+		w.seg("REF", "D9", w.clean(mem.String(edi.Element(e, 2))))
 	}
 	lo, hi := 0, 0
 	for i := range c.Lines {
@@ -295,9 +290,9 @@ func (p *Printer277CA) claim(w *segWriter, tx *Transaction, ci int, cr *ClaimRes
 		}
 		units := "1"
 		if l.UnitsOK {
-			units = w.tmp.Amount(l.Units)
+			units = w.amount(l.Units)
 		}
-		lineCharge := w.tmp.Amount(l.Charge)
+		lineCharge := w.amount(l.Charge)
 		w.seg("SVC", w.comp(parts...), lineCharge, "", "", "", "", units)
 		for _, sp := range sts {
 			w.stc(sp, today, "U", lineCharge)
@@ -317,7 +312,7 @@ func (p *Printer277CA) claim(w *segWriter, tx *Transaction, ci int, cr *ClaimRes
 }
 
 // Write wraps the rendered transactions in envelopes.
-func (p *Printer277CA) Write(it *Item, res *Result, rendered []byte) error {
+func (p *Printer277CA) Write(it *edi.Item, res *finding.Result, rendered []byte) error {
 	if res != nil && rendered != nil {
 		p.Claims += len(res.Claims)
 	}
@@ -325,12 +320,12 @@ func (p *Printer277CA) Write(it *Item, res *Result, rendered []byte) error {
 }
 
 // Close ends the last envelopes.
-func (p *Printer277CA) Close(*Summary) error { return p.env.closeInterchange() }
+func (p *Printer277CA) Close(*finding.Summary) error { return p.env.closeInterchange() }
 
 // write is shared by the acknowledgment printers.
-func (e *ackEnvelope) write(it *Item, rendered []byte) error {
+func (e *ackEnvelope) write(it *edi.Item, rendered []byte) error {
 	switch it.Kind {
-	case ItemTransaction:
+	case edi.ItemTransaction:
 		if rendered == nil {
 			return nil
 		}
@@ -339,10 +334,15 @@ func (e *ackEnvelope) write(it *Item, rendered []byte) error {
 		}
 		e.txs++
 		return writeAll(e.w, rendered)
-	case ItemGroupEnd:
+	case edi.ItemGroupEnd:
 		return e.closeGroup()
-	case ItemInterchangeEnd:
+	case edi.ItemInterchangeEnd:
 		return e.closeInterchange()
 	}
 	return nil
+}
+
+// Written reports the claims acknowledged against the claims read.
+func (p *Printer277CA) Written(sum *finding.Summary) (wrote, want int, what string) {
+	return p.Claims, sum.Claims, "277CA"
 }

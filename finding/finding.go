@@ -1,4 +1,12 @@
-package edi
+// Package finding holds what scrubbing says: a Finding about a claim, the
+// verdict on each claim of a transaction, and the counts of a run. It is
+// the one vocabulary every output format reads.
+package finding
+
+import (
+	"github.com/scrub837/scrub837/claim"
+	"github.com/scrub837/scrub837/edi"
+)
 
 // Severity of a finding. A claim is rejected when it has at least one error.
 type Severity uint8
@@ -33,7 +41,7 @@ func ParseSeverity(s string) (Severity, bool) {
 }
 
 // Finding is what a rule says about a claim. One Finding type feeds every
-// printer: text, JSON, 277CA, 999, annotated EDI and the clean/rejected split.
+// output format: text, JSON, 277CA, 999, annotated EDI and the split files.
 type Finding struct {
 	Rule     string
 	Severity Severity
@@ -53,9 +61,11 @@ type ClaimResult struct {
 	Rejected bool
 }
 
-// Result is one scrubbed transaction: its claims' verdicts in claim order.
+// Result is one scrubbed transaction: its 837P model and its claims'
+// verdicts in claim order (Claims[i] is the verdict on Model.Claims[i]).
 type Result struct {
-	Tx      *Transaction
+	Tx      *edi.Transaction
+	Model   *claim.Model
 	Claims  []ClaimResult
 	counts  counts // cached by Counts: the model may be released after rendering
 	counted bool
@@ -63,22 +73,22 @@ type Result struct {
 
 type counts struct {
 	acc, rej       int
-	accAmt, rejAmt Decimal
+	accAmt, rejAmt claim.Decimal
 }
 
 // Counts returns accepted and rejected claims and their charge totals. The
 // first call reads the model; later calls, the figures it cached.
-func (r *Result) Counts() (acc, rej int, accAmt, rejAmt Decimal) {
+func (r *Result) Counts() (acc, rej int, accAmt, rejAmt claim.Decimal) {
 	c := &r.counts
 	if !r.counted {
 		r.counted = true
 		for i := range r.Claims {
 			if r.Claims[i].Rejected {
 				c.rej++
-				c.rejAmt += r.Tx.Claims[i].Charge
+				c.rejAmt += r.Model.Claims[i].Charge
 			} else {
 				c.acc++
-				c.accAmt += r.Tx.Claims[i].Charge
+				c.accAmt += r.Model.Claims[i].Charge
 			}
 		}
 	}

@@ -1,9 +1,11 @@
-package edi
+package report
 
 import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/scrub837/scrub837/edi"
 )
 
 // TestSegWriter: values copied from the input never split an element or a
@@ -12,15 +14,15 @@ import (
 func TestSegWriter(t *testing.T) {
 	cases := []struct {
 		name               string
-		d                  Delimiters
+		d                  edi.Delimiters
 		nl                 string
 		seg, status, clean string
 	}{
-		{"star colon tilde", Delimiters{Element: '*', Component: ':', Segment: '~', Repetition: '^'}, "\n",
+		{"star colon tilde", edi.Delimiters{Element: '*', Component: ':', Segment: '~', Repetition: '^'}, "\n",
 			"REF*D9*A B C:D E F G~\n", "A8:736", "A*B~C:D^E F\rG"},
-		{"star less-than tilde", Delimiters{Element: '*', Component: '<', Segment: '~', Repetition: '^'}, "",
+		{"star less-than tilde", edi.Delimiters{Element: '*', Component: '<', Segment: '~', Repetition: '^'}, "",
 			"REF*D9*A B C:D E F G~", "A8<736", "A*B~C:D^E F\rG"},
-		{"pipe, newline terminator, no repetition", Delimiters{Element: '|', Component: '>', Segment: '\n'}, "",
+		{"pipe, newline terminator, no repetition", edi.Delimiters{Element: '|', Component: '>', Segment: '\n'}, "",
 			"REF|D9|A*B~C:D^E F G\n", "A8>736", "A*B~C:D^E F\rG"},
 	}
 	for _, c := range cases {

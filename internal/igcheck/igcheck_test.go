@@ -1,4 +1,4 @@
-package scrub_test
+package igcheck_test
 
 import (
 	"bytes"
@@ -9,16 +9,19 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/scrub837/scrub837/edi"
-	"github.com/scrub837/scrub837/fixtures/build"
+	"github.com/scrub837/scrub837/finding"
+	"github.com/scrub837/scrub837/internal/build"
+	"github.com/scrub837/scrub837/internal/igcheck"
 	"github.com/scrub837/scrub837/rules"
 	"github.com/scrub837/scrub837/scrub"
 )
 
-func igFindings(t *testing.T, in []byte) [][]edi.Finding {
-	e := scrub.New(rules.Default())
-	e.IG = true
+func igFindings(t *testing.T, in []byte) [][]finding.Finding {
+	cat := rules.Default()
+	e := scrub.New(cat)
+	e.Extra = igcheck.New(cat)
 	p := edi.NewParser(bytes.NewReader(in))
-	var out [][]edi.Finding
+	var out [][]finding.Finding
 	for {
 		it, ok := p.Next()
 		if !ok {
@@ -26,7 +29,7 @@ func igFindings(t *testing.T, in []byte) [][]edi.Finding {
 		}
 		if it.Tx != nil {
 			for _, c := range e.Scrub(it.Tx).Claims {
-				var ig []edi.Finding
+				var ig []finding.Finding
 				for _, f := range c.Findings {
 					if f.Rule == "IG-STRUCTURE" {
 						ig = append(ig, f)
@@ -54,7 +57,7 @@ func TestIGCheck(t *testing.T) {
 		got := igFindings(t, []byte(in))
 		require.Len(t, got, 1)
 		require.Len(t, got[0], 1)
-		assert.Equal(t, edi.SeverityWarning, got[0][0].Severity)
+		assert.Equal(t, finding.SeverityWarning, got[0][0].Severity)
 		assert.Contains(t, got[0][0].Message, "moov-io/x12")
 	})
 	t.Run("its known limits are named", func(t *testing.T) {

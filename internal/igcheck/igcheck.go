@@ -1,4 +1,7 @@
-package scrub
+// Package igcheck is the bridge to moov-io/x12 behind the command's --ig
+// flag. It is kept out of the library so that importing scrub does not pull
+// moov-io/x12 in.
+package igcheck
 
 import (
 	"bytes"
@@ -8,17 +11,26 @@ import (
 	"github.com/moov-io/x12/pkg/file"
 	moov837p "github.com/moov-io/x12/rule_5010_837p"
 
-	"github.com/scrub837/scrub837/edi"
+	"github.com/scrub837/scrub837/claim"
+	"github.com/scrub837/scrub837/finding"
+	"github.com/scrub837/scrub837/rules"
 )
 
-// igCheck re-envelopes one claim with normalised delimiters (moov-io/x12
-// hard-codes * and ~ and wants no newlines) and asks moov-io/x12's
-// 005010X222A1 rules whether it parses and validates. The claim travels
-// with its transaction header and its HL chain, renumbered, so moov-io/x12
-// sees a one-claim transaction.
-func (e *Engine) igCheck(tx *edi.Transaction, ci int) []edi.Finding {
-	c := &tx.Claims[ci]
-	raw := igTransaction(tx, ci)
+// New returns a check, for scrub.Engine.Extra, that re-envelopes each claim
+// with normalised delimiters (moov-io/x12 hard-codes * and ~ and wants no
+// newlines) and asks moov-io/x12's 005010X222A1 rules whether it parses and
+// validates. The claim travels with its transaction header and its HL
+// chain, renumbered, so moov-io/x12 sees a one-claim transaction. Failures
+// are IG-STRUCTURE findings with the catalog's severity.
+func New(cat *rules.Catalog) func(m *claim.Model, ci int, out []finding.Finding) []finding.Finding {
+	return func(m *claim.Model, ci int, out []finding.Finding) []finding.Finding {
+		return append(out, check(cat, m, ci)...)
+	}
+}
+
+func check(cat *rules.Catalog, m *claim.Model, ci int) []finding.Finding {
+	c := &m.Claims[ci]
+	raw := igTransaction(m, ci)
 	ic := file.NewInterchange(&moov837p.InterchangeRule)
 	msg := ""
 	func() {
@@ -38,19 +50,20 @@ func (e *Engine) igCheck(tx *edi.Transaction, ci int) []edi.Finding {
 	if msg == "" {
 		return nil
 	}
-	if why := moovLimits(tx, c); why != "" {
+	if why := moovLimits(m, c); why != "" {
 		msg += " (moov-io/x12 v0.1.0 cannot read " + why + ", which this claim uses: likely not a fault of the claim)"
 	}
-	r := e.Catalog.Rule("IG-STRUCTURE")
-	if r == nil || r.Severity == edi.SeverityOff {
+	r := cat.Rule("IG-STRUCTURE")
+	if r == nil || r.Severity == finding.SeverityOff {
 		return nil
 	}
-	return []edi.Finding{{Rule: "IG-STRUCTURE", Severity: r.Severity, Line: -1, Seg: c.Seg, Message: msg,
+	return []finding.Finding{{Rule: "IG-STRUCTURE", Severity: r.Severity, Line: -1, Seg: c.Seg, Message: msg,
 		Hint: "compare the claim with the 005010X222A1 implementation guide", STC01: r.STC01, STC10: r.STC10}}
 }
 
 // igTransaction writes claim ci as a whole interchange in * : ~ delimiters.
-func igTransaction(tx *edi.Transaction, ci int) string {
+func igTransaction(m *claim.Model, ci int) string {
+	tx := m.Tx
 	d := tx.Interchange.Delims
 	norm := func(b []byte) []byte {
 		out := make([]byte, len(b))
@@ -70,15 +83,18 @@ func igTransaction(tx *edi.Transaction, ci int) string {
 	var body bytes.Buffer
 	n := 0
 	add := func(b []byte) { body.Write(norm(b)); body.WriteByte('~'); n++ }
-	for i := 0; i < tx.HeaderEnd && i < len(tx.Segs); i++ {
+	for i := 0; i < m.HeaderEnd && i < len(tx.Segs); i++ {
 		add(tx.Content(i))
 	}
 	var chain []int
-	for h := tx.Claims[ci].HL; h >= 0 && len(chain) < 3; h = tx.HLs[h].Parent {
+	for h := range m.Ancestors(m.Claims[ci].HL) {
+		if len(chain) == 3 {
+			break
+		}
 		chain = append([]int{h}, chain...)
 	}
 	for k, h := range chain {
-		hl := tx.HLs[h]
+		hl := m.HLs[h]
 		parent := ""
 		if k > 0 {
 			parent = fmt.Sprint(k)
@@ -92,7 +108,7 @@ func igTransaction(tx *edi.Transaction, ci int) string {
 			add(tx.Content(i))
 		}
 	}
-	c := &tx.Claims[ci]
+	c := &m.Claims[ci]
 	for i := c.Seg; i < c.End; i++ {
 		add(tx.Content(i))
 	}
@@ -118,9 +134,9 @@ func pad(s string, n int) string {
 // moov-io/x12 v0.1.0's 837P rules do not know (measured: edi's
 // differential test and the README), so that an IG-STRUCTURE warning about
 // them is not mistaken for a fault of the claim.
-func moovLimits(tx *edi.Transaction, c *edi.Claim) string {
+func moovLimits(m *claim.Model, c *claim.Claim) string {
 	var parts []string
-	if c.HL >= 0 && tx.HLs[c.HL].Level == "23" {
+	if c.HL >= 0 && m.HLs[c.HL].Level == "23" {
 		parts = append(parts, "a 2000C patient loop")
 	}
 	ref, note := false, false

@@ -1,4 +1,4 @@
-package edi
+package report
 
 import (
 	"math/rand"
@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/scrub837/scrub837/edi"
 )
 
 // TestFitAgreesWithFitNote: the in-place note fitter gives what fitNote,
@@ -16,7 +18,7 @@ import (
 func TestFitAgreesWithFitNote(t *testing.T) {
 	parts := []string{"a", "Z", "m", "77002", "-", ",", " ", "  ", "\t", "\r\n", "\x00", "\x1f", "\x7f", "*", ":", "~", "^",
 		"é", "ı", "ſ", "\xff", "\xc3", "FACILITY-NEEDS-26", "place of service", strings.Repeat("w", 45), strings.Repeat("x", 90), ";"}
-	delims := []Delimiters{
+	delims := []edi.Delimiters{
 		{Element: '*', Component: ':', Segment: '~', Repetition: '^'},
 		{Element: '|', Component: '>', Segment: '\n'},
 		{Element: '!', Component: '^', Segment: '\'', Repetition: '{'},

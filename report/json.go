@@ -1,4 +1,4 @@
-package edi
+package report
 
 import (
 	"encoding/binary"
@@ -6,6 +6,10 @@ import (
 	"strconv"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/scrub837/scrub837/edi"
+	"github.com/scrub837/scrub837/finding"
+	"github.com/scrub837/scrub837/internal/mem"
 )
 
 // JSONPrinter writes newline-delimited JSON: exactly one object per claim
@@ -17,13 +21,13 @@ type JSONPrinter struct {
 }
 
 // Render writes one line per claim of the transaction.
-func (p *JSONPrinter) Render(b []byte, res *Result) []byte {
-	tx := res.Tx
+func (p *JSONPrinter) Render(b []byte, res *finding.Result) []byte {
+	tx, m := res.Tx, res.Model
 	shared, sharedEnd := -1, -1 // the transaction and file members, as the first claim has them in b
 	var refBuf [16]byte
 	ref := refBuf[:0] // a finding's element reference ("SV101-2"), before escaping
 	for ci := range res.Claims {
-		c := &tx.Claims[ci]
+		c := &m.Claims[ci]
 		cr := &res.Claims[ci]
 		b = append(b, `{"claim":`...)
 		b = appendJSONString(b, c.ID)
@@ -62,7 +66,7 @@ func (p *JSONPrinter) Render(b []byte, res *Result) []byte {
 			b = append(b, `,"severity":"`...)
 			b = append(b, f.Severity.String()...)
 			b = append(b, `","line":`...)
-			b = strconv.AppendInt(b, int64(lineNumber(c.LineLX(f))), 10)
+			b = strconv.AppendInt(b, int64(lineNumber(c.LineLX(f.Line))), 10)
 			b = append(b, `,"message":`...)
 			b = appendJSONString(b, f.Message)
 			b = append(b, `,"segment":`...)
@@ -71,8 +75,8 @@ func (p *JSONPrinter) Render(b []byte, res *Result) []byte {
 			b = strconv.AppendInt(b, tx.SegOffset(seg), 10)
 			if f.Elem > 0 {
 				b = append(b, `,"element":`...)
-				ref = appendElementRef(ref[:0], tx.segIDBytes(seg), f.Elem, f.Comp)
-				b = appendJSONString(b, str(ref))
+				ref = appendElementRef(ref[:0], tx.SegIDBytes(seg), f.Elem, f.Comp)
+				b = appendJSONString(b, mem.String(ref))
 			}
 			if f.Hint != "" {
 				b = append(b, `,"hint":`...)
@@ -86,21 +90,14 @@ func (p *JSONPrinter) Render(b []byte, res *Result) []byte {
 }
 
 // lineNumber reads LX01 for the "line" member: 0 for a claim-level
-// finding (""), as strconv.Atoi gives for anything it cannot read, without
-// its error's allocation for the common cases.
+// finding ("") or anything strconv.Atoi cannot read.
 func lineNumber(lx string) int {
-	if n := atoi(lx); n >= 0 {
-		return n
-	}
-	if lx == "" {
-		return 0
-	}
 	n, _ := strconv.Atoi(lx)
 	return n
 }
 
 // Write writes the rendered lines.
-func (p *JSONPrinter) Write(it *Item, res *Result, rendered []byte) error {
+func (p *JSONPrinter) Write(it *edi.Item, res *finding.Result, rendered []byte) error {
 	if res == nil {
 		return nil
 	}
@@ -109,7 +106,7 @@ func (p *JSONPrinter) Write(it *Item, res *Result, rendered []byte) error {
 }
 
 // Close writes nothing: the stream is one object per claim.
-func (p *JSONPrinter) Close(*Summary) error { return nil }
+func (p *JSONPrinter) Close(*finding.Summary) error { return nil }
 
 const hexDigits = "0123456789abcdef"
 
@@ -180,3 +177,9 @@ var jsonPlain = func() (t [256]bool) {
 	}
 	return
 }()
+
+
+// Written reports the objects written against the claims read.
+func (p *JSONPrinter) Written(sum *finding.Summary) (wrote, want int, what string) {
+	return p.Objects, sum.Claims, "JSON output"
+}

@@ -1,4 +1,5 @@
-package scrub
+// Package atomicfile writes outputs that appear whole or not at all.
+package atomicfile
 
 import (
 	"bufio"
@@ -7,10 +8,10 @@ import (
 	"sync"
 )
 
-// AtomicFile is an output written to a temporary name in the target's
+// File is an output written to a temporary name in the target's
 // directory and renamed into place only by Commit: a crash or an
 // interrupted run never leaves half a clean file a pipeline could submit.
-type AtomicFile struct {
+type File struct {
 	*bufio.Writer
 	f      *os.File
 	target string
@@ -21,8 +22,8 @@ var (
 	openTmp = map[string]bool{} // temporaries to remove on interrupt
 )
 
-// CreateAtomic opens a temporary file beside path.
-func CreateAtomic(path string) (*AtomicFile, error) {
+// Create opens a temporary file beside path.
+func Create(path string) (*File, error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -34,7 +35,7 @@ func CreateAtomic(path string) (*AtomicFile, error) {
 	openMu.Lock()
 	openTmp[f.Name()] = true
 	openMu.Unlock()
-	return &AtomicFile{Writer: bufio.NewWriterSize(f, 256<<10), f: f, target: path}, nil
+	return &File{Writer: bufio.NewWriterSize(f, 256<<10), f: f, target: path}, nil
 }
 
 func forget(name string) {
@@ -44,7 +45,7 @@ func forget(name string) {
 }
 
 // Commit flushes, syncs and renames the file into place.
-func (a *AtomicFile) Commit() error {
+func (a *File) Commit() error {
 	name := a.f.Name()
 	defer forget(name)
 	err := a.Flush()
@@ -67,15 +68,15 @@ func (a *AtomicFile) Commit() error {
 }
 
 // Abort removes the temporary file; the target is left untouched.
-func (a *AtomicFile) Abort() {
+func (a *File) Abort() {
 	a.f.Close()
 	os.Remove(a.f.Name())
 	forget(a.f.Name())
 }
 
-// RemoveTemporaries deletes every temporary not yet committed; the command
-// calls it when interrupted.
-func RemoveTemporaries() {
+// RemoveAll deletes every temporary not yet committed; the command calls
+// it when interrupted.
+func RemoveAll() {
 	openMu.Lock()
 	defer openMu.Unlock()
 	for name := range openTmp {

@@ -1,0 +1,186 @@
+package scrub
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/scrub837/scrub837/edi"
+	"github.com/scrub837/scrub837/finding"
+	"github.com/scrub837/scrub837/internal/atomicfile"
+)
+
+// Outputs are what a run writes: standard output, buffered, and files,
+// each written to a temporary file beside its path and renamed into place
+// by Commit only, so that a failed or interrupted run never leaves half a
+// clean file a pipeline could submit.
+type Outputs struct {
+	stdout *bufio.Writer
+	files  []*atomicfile.File
+}
+
+// NewOutputs returns the outputs of a run whose standard output is stdout.
+func NewOutputs(stdout io.Writer) *Outputs {
+	return &Outputs{stdout: bufio.NewWriterSize(stdout, 256<<10)}
+}
+
+// Open returns the writer for path: standard output for "", or a file put
+// in place by Commit.
+func (o *Outputs) Open(path string) (io.Writer, error) {
+	if path == "" {
+		return o.stdout, nil
+	}
+	f, err := atomicfile.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	o.files = append(o.files, f)
+	return f, nil
+}
+
+// Flush writes what is buffered for standard output.
+func (o *Outputs) Flush() error { return o.stdout.Flush() }
+
+// Commit flushes standard output and puts every file in place.
+func (o *Outputs) Commit() error {
+	if err := o.Flush(); err != nil {
+		o.Discard()
+		return err
+	}
+	for len(o.files) > 0 {
+		f := o.files[0]
+		o.files = o.files[1:]
+		if err := f.Commit(); err != nil {
+			o.Discard()
+			return err
+		}
+	}
+	return nil
+}
+
+// Discard removes every file not yet committed; their targets are left
+// untouched.
+func (o *Outputs) Discard() {
+	for _, f := range o.files {
+		f.Abort()
+	}
+	o.files = nil
+}
+
+// Batch is one run over several inputs into one set of printers: the
+// command's job.
+type Batch struct {
+	Options
+	// Stdin is read for the input named "-".
+	Stdin io.Reader
+	// Progress, when set, is called as each input starts, with its name and
+	// size (-1 when unknown); it returns the function to report progress
+	// through and the one to call when the input is done.
+	Progress func(name string, size int64) (update func(bytes int64, claims int), done func())
+	// Problem is told of each input that could not be read whole and each
+	// transaction that is not an 837P; the run goes on, but is not whole.
+	Problem func(msg string)
+}
+
+// Files scrubs the named inputs in order ("-": Stdin), closes every
+// printer and checks that every claim read reached each output that writes
+// claims exactly once. whole is false when an input could not be read or
+// held something other than an 837P (Problem was told). err is fatal: a
+// printer or output failed, or a claim went missing.
+func (b *Batch) Files(names []string) (sum finding.Summary, whole bool, err error) {
+	whole = true
+	problem := func(format string, args ...any) {
+		whole = false
+		if b.Problem != nil {
+			b.Problem(fmt.Sprintf(format, args...))
+		}
+	}
+	for _, name := range names {
+		if err := b.file(name, &sum, problem); err != nil {
+			return sum, whole, err
+		}
+	}
+	for _, u := range sum.Unsupported {
+		problem("%s", u)
+	}
+	for _, p := range b.Printers {
+		if err := p.Close(&sum); err != nil {
+			return sum, whole, err
+		}
+	}
+	return sum, whole, conservation(&sum, b.Printers)
+}
+
+// file scrubs one input into sum.
+func (b *Batch) file(name string, sum *finding.Summary, problem func(string, ...any)) error {
+	r, size, closeFn, err := b.open(name)
+	if err != nil {
+		problem("%s: %v", name, err)
+		return nil
+	}
+	defer closeFn()
+	claimsBefore, unsupportedBefore, bytesBefore := sum.Claims, len(sum.Unsupported), sum.Bytes
+	o := b.Options
+	if b.Progress != nil {
+		update, done := b.Progress(name, size)
+		o.Progress = update
+		defer done()
+	}
+	if err := Run(name, r, o, sum); err != nil {
+		var ie *edi.InputError
+		if errors.As(err, &ie) {
+			problem("%s: %v", name, err)
+			return nil
+		}
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if sum.Claims == claimsBefore && len(sum.Unsupported) == unsupportedBefore {
+		problem("%s: byte %d: no claim read: the input ends or breaks off before the first CLM (expected ST … HL … CLM)",
+			name, sum.Bytes-bytesBefore)
+	}
+	return nil
+}
+
+// open opens an input: standard input for "-", else a regular file.
+func (b *Batch) open(name string) (r io.Reader, size int64, closeFn func(), err error) {
+	if name == "-" {
+		return b.Stdin, -1, func() {}, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		_ = f.Close()
+		return nil, 0, nil, err
+	}
+	if st.IsDir() {
+		_ = f.Close()
+		return nil, 0, nil, errors.New("is a directory, expected an 837P file")
+	}
+	return f, st.Size(), func() { _ = f.Close() }, nil
+}
+
+
+// ErrConservation is returned (wrapped) by Batch.Files when a claim read
+// did not reach an output exactly once.
+var ErrConservation = errors.New("claim conservation failed")
+
+// conservation checks that every CLM read is one claim verdict, and that
+// every verdict reached each output that writes claims exactly once.
+func conservation(sum *finding.Summary, printers []Printer) error {
+	if sum.Claims != sum.ClaimSegments {
+		return fmt.Errorf("%w: %d CLM segments read but %d claims scrubbed", ErrConservation, sum.ClaimSegments, sum.Claims)
+	}
+	for _, p := range printers {
+		if cw, ok := p.(ClaimWriter); ok {
+			if wrote, want, what := cw.Written(sum); wrote != want {
+				return fmt.Errorf("%w: %d claims belong in the %s but %d were written", ErrConservation, want, what, wrote)
+			}
+		}
+	}
+	return nil
+}
