@@ -24,7 +24,7 @@ type parsed struct {
 	items  []edi.Item
 	txs    []*edi.Transaction
 	models []*claim.Model // models[i] is txs[i]'s
-	raw    []byte // concatenation of every item's bytes
+	raw    []byte         // concatenation of every item's bytes
 	err    error
 	claims []string // a one-line description of every claim, for comparison
 }

@@ -178,7 +178,6 @@ var jsonPlain = func() (t [256]bool) {
 	return
 }()
 
-
 // Written reports the objects written against the claims read.
 func (p *JSONPrinter) Written(sum *finding.Summary) (wrote, want int, what string) {
 	return p.Objects, sum.Claims, "JSON output"

@@ -164,7 +164,6 @@ func (b *Batch) open(name string) (r io.Reader, size int64, closeFn func(), err 
 	return f, st.Size(), func() { _ = f.Close() }, nil
 }
 
-
 // ErrConservation is returned (wrapped) by Batch.Files when a claim read
 // did not reach an output exactly once.
 var ErrConservation = errors.New("claim conservation failed")
