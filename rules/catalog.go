@@ -52,8 +52,8 @@ func (r *Row) InEffect(date int) bool {
 	return (r.From == 0 || date >= r.From) && (r.Until == 0 || date <= r.Until)
 }
 
-// Table is a named code list belonging to one add-on (or "*").
-type Table map[string]*Row
+// table is a named code list belonging to one add-on (or "*").
+type table map[string]*Row
 
 // Addon is an add-on code the engine checks, with its tables.
 type Addon struct {
@@ -64,7 +64,7 @@ type Addon struct {
 	Where   string
 }
 
-// Table names (the second word of add/remove/date lines).
+// table names (the second word of add/remove/date lines).
 const (
 	TablePrimary        = "primary"
 	TableCPTPrimary     = "cpt-primary"
@@ -79,12 +79,14 @@ const (
 var knownTables = map[string]bool{TablePrimary: true, TableCPTPrimary: true, TableAlternative: true, TableIncluded: true,
 	TableCentralVenous: true, TableArthrographySI: true, TableGuidance: true, TableFacilityPOS: true}
 
-// Catalog is the loaded rule catalog.
+// Catalog is the loaded rule catalog. It does not change once loaded
+// (Load, LoadFrom): its accessors return copies, and it is safe for
+// concurrent use.
 type Catalog struct {
-	Rules  map[string]*Rule
-	Order  []string // rule ids in catalog order
-	Addons map[string]*Addon
-	tables map[tableKey]Table
+	rules  map[string]*Rule
+	order  []string // rule ids in catalog order
+	addons map[string]*Addon
+	tables map[tableKey]table
 	idx    index // built on first use
 	once   sync.Once
 }
@@ -95,7 +97,7 @@ type Catalog struct {
 // is not changed once loaded, so it is built once.
 type index struct {
 	addons      []indexedAddon // the enabled add-ons
-	facilityPOS Table
+	facilityPOS table
 	facility2   [100]bool // facilityPOS for the two-digit codes, as CMS writes every place of service
 }
 
@@ -233,21 +235,21 @@ var kindTable = [numKinds]string{KindPrimary: TablePrimary, KindCPTPrimary: Tabl
 // index builds, once, the per-code facts of every enabled add-on.
 func (c *Catalog) index() *index {
 	c.once.Do(func() {
-		c.idx.facilityPOS = c.Table(TableFacilityPOS, "*")
+		c.idx.facilityPOS = c.table(TableFacilityPOS, "*")
 		for pos := range c.idx.facilityPOS {
 			if n, ok := twoDigits(pos); ok {
 				c.idx.facility2[n] = true
 			}
 		}
-		codes := make([]string, 0, len(c.Addons))
-		for code, a := range c.Addons {
+		codes := make([]string, 0, len(c.addons))
+		for code, a := range c.addons {
 			if a.Enabled {
 				codes = append(codes, code)
 			}
 		}
 		sort.Strings(codes)
 		for _, code := range codes {
-			ia := indexedAddon{key: codeKey(code), addon: c.Addons[code]}
+			ia := indexedAddon{key: codeKey(code), addon: c.addons[code]}
 			set := func(k string, kind int, r *Row) {
 				f := ia.factsOf(k)
 				if f == nil {
@@ -256,15 +258,15 @@ func (c *Catalog) index() *index {
 				}
 				f[kind] = r
 			}
-			for kind, table := range kindTable {
-				for k, r := range c.Table(table, code) {
-					if table != "" {
+			for kind, name := range kindTable {
+				for k, r := range c.table(name, code) {
+					if name != "" {
 						set(k, kind, r)
 					}
 				}
 			}
-			for alt, altRow := range c.Table(TableAlternative, code) {
-				for k, r := range c.Table(TablePrimary, alt) {
+			for alt, altRow := range c.table(TableAlternative, code) {
+				for k, r := range c.table(TablePrimary, alt) {
 					row := *r
 					// in effect only while both the code and the redirect are
 					row.From = max(row.From, altRow.From)
@@ -283,16 +285,55 @@ func (c *Catalog) index() *index {
 
 type tableKey struct{ name, addon string }
 
-// Table returns the named table of an add-on ("*" for shared tables).
-func (c *Catalog) Table(name, addon string) Table { return c.tables[tableKey{name, addon}] }
+// table returns the named table of an add-on ("*" for shared tables).
+func (c *Catalog) table(name, addon string) table { return c.tables[tableKey{name, addon}] }
 
-// Rule returns the rule for id; X12-… ids share the X12 entry.
-func (c *Catalog) Rule(id string) *Rule {
-	if r, ok := c.Rules[id]; ok {
+// Table returns a copy of the named table of an add-on ("*" for shared
+// tables), sorted by code.
+func (c *Catalog) Table(name, addon string) []Row {
+	t := c.table(name, addon)
+	out := make([]Row, 0, len(t))
+	for _, r := range t {
+		out = append(out, *r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out
+}
+
+// Rules returns a copy of every rule, in catalog order.
+func (c *Catalog) Rules() []Rule {
+	out := make([]Rule, len(c.order))
+	for i, id := range c.order {
+		out[i] = *c.rules[id]
+	}
+	return out
+}
+
+// Addons returns a copy of every add-on code the catalog declares, sorted.
+func (c *Catalog) Addons() []Addon {
+	out := make([]Addon, 0, len(c.addons))
+	for _, a := range c.addons {
+		out = append(out, *a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out
+}
+
+// Rule returns a copy of the rule for id; X12-… ids share the X12 entry.
+func (c *Catalog) Rule(id string) (Rule, bool) {
+	if r := c.rule(id); r != nil {
+		return *r, true
+	}
+	return Rule{}, false
+}
+
+// rule is Rule without the copy, for the checker.
+func (c *Catalog) rule(id string) *Rule {
+	if r, ok := c.rules[id]; ok {
 		return r
 	}
 	if strings.HasPrefix(id, "X12-") {
-		return c.Rules["X12"]
+		return c.rules["X12"]
 	}
 	return nil
 }
@@ -308,30 +349,46 @@ func Default() *Catalog {
 
 // Load reads the embedded catalog, then each override file in order.
 func Load(paths ...string) (*Catalog, error) {
-	c := &Catalog{Rules: map[string]*Rule{}, Addons: map[string]*Addon{}, tables: map[tableKey]Table{}}
-	if err := c.read(bytes.NewReader(embeddedCatalog), "catalog.rules", true); err != nil {
+	c, err := embedded()
+	if err != nil {
 		return nil, err
 	}
 	for _, p := range paths {
-		f, err := os.Open(p)
-		if err != nil {
-			return nil, err
-		}
-		err = c.read(f, p, false)
-		f.Close()
-		if err != nil {
+		if err := c.readFile(p); err != nil {
 			return nil, err
 		}
 	}
 	return c, nil
 }
 
-// LoadOverrides applies override lines from r (named name in errors).
-// Overrides are loaded before scrubbing starts; any index built before
-// them is dropped.
-func (c *Catalog) LoadOverrides(r io.Reader, name string) error {
-	c.once, c.idx = sync.Once{}, index{}
-	return c.read(r, name, false)
+// LoadFrom reads the embedded catalog, then the override lines of r, named
+// name in errors.
+func LoadFrom(name string, r io.Reader) (*Catalog, error) {
+	c, err := embedded()
+	if err != nil {
+		return nil, err
+	}
+	if err := c.read(r, name, false); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func embedded() (*Catalog, error) {
+	c := &Catalog{rules: map[string]*Rule{}, addons: map[string]*Addon{}, tables: map[tableKey]table{}}
+	if err := c.read(bytes.NewReader(embeddedCatalog), "catalog.rules", true); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Catalog) readFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = f.Close() }()
+	return c.read(f, path, false)
 }
 
 // fields splits a line into words; key="quoted value" stays one word.
@@ -459,10 +516,10 @@ func (c *Catalog) apply(words []string, where string, builtin bool) error {
 		if !isCode(pos[1]) {
 			return fmt.Errorf("%q is not a code", pos[1])
 		}
-		a := c.Addons[pos[1]]
+		a := c.addons[pos[1]]
 		if a == nil {
 			a = &Addon{Code: pos[1], MUE: 1_000_000}
-			c.Addons[pos[1]] = a
+			c.addons[pos[1]] = a
 		}
 		a.Enabled, a.Where = pos[2] == "on", where
 		if v, ok := opts["mue"]; ok {
@@ -491,7 +548,7 @@ func (c *Catalog) applyRule(pos []string, opts map[string]string, where string, 
 		return fmt.Errorf("severity %q is not error, warning or off", pos[2])
 	}
 	id := pos[1]
-	r := c.Rules[id]
+	r := c.rules[id]
 	if !builtin {
 		if err := onlyKeys(opts); err != nil {
 			return err
@@ -514,8 +571,8 @@ func (c *Catalog) applyRule(pos []string, opts map[string]string, where string, 
 	if sev == finding.SeverityError && opts["stc"] == "" {
 		return fmt.Errorf("error rule %s needs stc= (its 277CA status)", id)
 	}
-	c.Rules[id] = &Rule{ID: id, Severity: sev, STC01: opts["stc"], STC10: opts["stc10"], Summary: opts["summary"], Where: where}
-	c.Order = append(c.Order, id)
+	c.rules[id] = &Rule{ID: id, Severity: sev, STC01: opts["stc"], STC10: opts["stc10"], Summary: opts["summary"], Where: where}
+	c.order = append(c.order, id)
 	return nil
 }
 
@@ -524,16 +581,16 @@ func (c *Catalog) applyRows(pos []string, opts map[string]string, where string) 
 	if len(pos) < 4 {
 		return fmt.Errorf("expected: %s TABLE ADDON CODE…", op)
 	}
-	table, addon := pos[1], pos[2]
-	if !knownTables[table] {
+	tableName, addon := pos[1], pos[2]
+	if !knownTables[tableName] {
 		keys := make([]string, 0, len(knownTables))
 		for k := range knownTables {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		return fmt.Errorf("unknown table %q (tables: %s)", table, strings.Join(keys, ", "))
+		return fmt.Errorf("unknown table %q (tables: %s)", tableName, strings.Join(keys, ", "))
 	}
-	if addon != "*" && c.Addons[addon] == nil {
+	if addon != "*" && c.addons[addon] == nil {
 		return fmt.Errorf("add-on %s is not declared (declare it first: addon %s on)", addon, addon)
 	}
 	var from, until int
@@ -565,10 +622,10 @@ func (c *Catalog) applyRows(pos []string, opts map[string]string, where string) 
 	if err != nil {
 		return err
 	}
-	key := tableKey{table, addon}
+	key := tableKey{tableName, addon}
 	t := c.tables[key]
 	if t == nil {
-		t = Table{}
+		t = make(table)
 		c.tables[key] = t
 	}
 	for _, tok := range pos[3:] {
@@ -581,12 +638,12 @@ func (c *Catalog) applyRows(pos []string, opts map[string]string, where string) 
 			switch op {
 			case "add":
 				if row != nil {
-					return fmt.Errorf("duplicate row: %s is already in %s %s (added at %s); use date to change its dates", code, table, addon, row.Where)
+					return fmt.Errorf("duplicate row: %s is already in %s %s (added at %s); use date to change its dates", code, tableName, addon, row.Where)
 				}
 				t[code] = &Row{Code: code, From: from, Until: until, Source: opts["source"], Where: where}
 			case "remove", "date":
 				if row == nil {
-					return fmt.Errorf("%s is not in %s %s", code, table, addon)
+					return fmt.Errorf("%s is not in %s %s", code, tableName, addon)
 				}
 				if op == "remove" {
 					delete(t, code)
@@ -603,16 +660,6 @@ func (c *Catalog) applyRows(pos []string, opts map[string]string, where string) 
 		}
 	}
 	return nil
-}
-
-// Codes returns a table's codes, sorted.
-func (t Table) Codes() []string {
-	out := make([]string, 0, len(t))
-	for k := range t {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // Explain returns the documentation of a rule id (X12-… ids share X12's).

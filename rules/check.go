@@ -50,7 +50,7 @@ func (k *checker) hasMod(m string) bool { return k.modComp(m) > 0 }
 
 // report adds a finding unless its rule is switched off.
 func (k *checker) report(id string, line, seg, elem, comp int, msg, hint string) {
-	r := k.cat.Rule(id)
+	r := k.cat.rule(id)
 	if r == nil || r.Severity == finding.SeverityOff {
 		return
 	}

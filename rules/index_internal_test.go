@@ -45,14 +45,15 @@ func TestIndex(t *testing.T) {
 	assert.Nil(t, a.factsOf(""))
 	assert.Nil(t, a.factsOf("206100000"))
 
-	require.NoError(t, cat.LoadOverrides(strings.NewReader("addon 77003 on\nadd primary 77002 A1\n"), "test.rules"))
+	cat, err := LoadFrom("test.rules", strings.NewReader("addon 77003 on\nadd primary 77002 A1\n"))
+	require.NoError(t, err)
 	require.NotNil(t, cat.addonOf("77003"), "the override enabled 77003")
 	f := cat.addonOf("77002").factsOf("A1")
 	require.NotNil(t, f, "a short code is found")
 	assert.NotNil(t, f[KindPrimary])
 	assert.Nil(t, cat.addonOf("77002").factsOf("A"))
 
-	err := cat.LoadOverrides(strings.NewReader("addon 770020 on\n"), "test.rules")
+	_, err = LoadFrom("test.rules", strings.NewReader("addon 770020 on\n"))
 	assert.ErrorContains(t, err, `"770020" is not a code`)
 }
 
@@ -77,7 +78,8 @@ func TestFacility(t *testing.T) {
 	agree()
 	assert.True(t, cat.index().facility("22"))
 	assert.False(t, cat.index().facility("11"))
-	require.NoError(t, cat.LoadOverrides(strings.NewReader("add facility-pos * 11 7\nremove facility-pos * 22\n"), "test.rules"))
+	cat, err := LoadFrom("test.rules", strings.NewReader("add facility-pos * 11 7\nremove facility-pos * 22\n"))
+	require.NoError(t, err)
 	agree()
 	assert.True(t, cat.index().facility("11"))
 	assert.True(t, cat.index().facility("7"))

@@ -197,7 +197,8 @@ func TestOverrides(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			cat := rules.Default()
-			require.NoError(t, cat.LoadOverrides(strings.NewReader(tc.overrides), "test.rules"))
+			cat, err := rules.LoadFrom("test.rules", strings.NewReader(tc.overrides))
+			require.NoError(t, err)
 			assert.Equal(t, tc.want, findings(t, cat, tc.claim))
 		})
 	}
@@ -219,7 +220,7 @@ func TestOverrideErrorsNameFileAndLine(t *testing.T) {
 	}
 	for line, want := range cases {
 		t.Run(line, func(t *testing.T) {
-			err := rules.Default().LoadOverrides(strings.NewReader("# comment\n"+line), "test.rules")
+			_, err := rules.LoadFrom("test.rules", strings.NewReader("# comment\n"+line))
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), want)
 		})

@@ -82,7 +82,7 @@ func (e *Engine) scrub(tx *edi.Transaction, s *scratch) *finding.Result {
 // faults (they reject every claim of it), the claim's structural faults,
 // the catalog's rules and Extra.
 func (e *Engine) check(k *rules.Checker, m *claim.Model, ci int, all []finding.Finding) []finding.Finding {
-	x12 := e.Catalog.Rule("X12")
+	x12, _ := e.Catalog.Rule("X12")
 	c := &m.Claims[ci]
 	for _, p := range m.Tx.Problems {
 		all = append(all, problemFinding(p, -1, x12))
@@ -106,7 +106,7 @@ func rejects(fs []finding.Finding) bool {
 	return false
 }
 
-func problemFinding(p edi.Problem, line int, x12 *rules.Rule) finding.Finding {
+func problemFinding(p edi.Problem, line int, x12 rules.Rule) finding.Finding {
 	return finding.Finding{Rule: p.Rule, Severity: finding.SeverityError, Line: line, Seg: p.Seg, Elem: p.Elem, Comp: p.Comp,
 		Message: p.Msg, Hint: "correct the segment; see scrub837 --explain " + p.Rule, STC01: x12.STC01, STC10: x12.STC10}
 }

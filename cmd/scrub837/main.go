@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
-	"sort"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -304,10 +303,9 @@ func version() string {
 func listRules(w io.Writer, cat *rules.Catalog) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSEVERITY\t277CA\tSUMMARY")
-	for _, id := range cat.Order {
-		r := cat.Rules[id]
-		name := id
-		if id == "X12" {
+	for _, r := range cat.Rules() {
+		name := r.ID
+		if r.ID == "X12" {
 			name = "X12-…"
 		}
 		stc := r.STC01
@@ -320,22 +318,21 @@ func listRules(w io.Writer, cat *rules.Catalog) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, r.Severity, stc, r.Summary)
 	}
 	var addons []string
-	for code, a := range cat.Addons {
+	for _, a := range cat.Addons() {
 		state := "off"
 		if a.Enabled {
 			state = "on"
 		}
-		addons = append(addons, code+" "+state)
+		addons = append(addons, a.Code+" "+state)
 	}
-	sort.Strings(addons)
 	fmt.Fprintf(tw, "\nadd-on codes checked: %s\n", strings.Join(addons, ", "))
 	return tw.Flush()
 }
 
 func explain(w io.Writer, cat *rules.Catalog, id string) (int, error) {
-	r := cat.Rule(id)
+	r, found := cat.Rule(id)
 	doc, ok := rules.Explain(id)
-	if r == nil || !ok {
+	if !found || !ok {
 		return 2, usageError{fmt.Sprintf("--explain %q: no such rule (see scrub837 --list-rules)", id)}
 	}
 	fmt.Fprintf(w, "%s (%s): %s\n", id, r.Severity, r.Summary)

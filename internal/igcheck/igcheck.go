@@ -53,8 +53,8 @@ func check(cat *rules.Catalog, m *claim.Model, ci int) []finding.Finding {
 	if why := moovLimits(m, c); why != "" {
 		msg += " (moov-io/x12 v0.1.0 cannot read " + why + ", which this claim uses: likely not a fault of the claim)"
 	}
-	r := cat.Rule("IG-STRUCTURE")
-	if r == nil || r.Severity == finding.SeverityOff {
+	r, ok := cat.Rule("IG-STRUCTURE")
+	if !ok || r.Severity == finding.SeverityOff {
 		return nil
 	}
 	return []finding.Finding{{Rule: "IG-STRUCTURE", Severity: r.Severity, Line: -1, Seg: c.Seg, Message: msg,
