@@ -23,9 +23,54 @@ func Build(tx *edi.Transaction) *Model {
 	m.HLs = grow(m.HLs[:0], tx.HLs)
 	m.Claims = grow(m.Claims[:0], tx.CLMs)
 	m.lines = grow(m.lines[:0], tx.LXs)
-	b := builder{m: m, tx: tx, comp: tx.Interchange.Delims.Component, cur: -1}
-	for i := range tx.Segs {
-		b.segment(i)
+	b := builder{m: m, tx: tx, sep: tx.Interchange.Delims.Element, comp: tx.Interchange.Delims.Component, cur: -1}
+	for i, seg := range tx.Segs {
+		// One case per segment kind the model reads, each a method.
+		id := seg.ID
+		switch id {
+		case edi.SegHL:
+			b.hl(i)
+		case edi.SegNM1:
+			b.nm1(i)
+		case edi.SegCLM:
+			b.clm(i)
+		case edi.SegSBR:
+			if b.claim != nil {
+				b.inOtherPayer = true
+				if b.line == nil {
+					b.claimNoteAt(i)
+				}
+			}
+		case edi.SegLX:
+			b.lx(i)
+		case edi.SegSV1:
+			b.sv1(i)
+		case edi.SegDTP:
+			b.dtp(i)
+		case edi.SegREF:
+			b.ref(i)
+		case edi.SegNTE:
+			switch {
+			case b.line != nil:
+				b.line.NTE = i
+			case b.claim != nil:
+				b.claim.NTE = i
+			}
+		case edi.SegPS1, edi.SegLIN, edi.SegSVD, edi.SegLQ:
+			b.lineNoteAt(i)
+		case edi.SegHCP:
+			if b.line != nil {
+				b.lineNoteAt(i)
+			} else {
+				b.claimNoteAt(i)
+			}
+		case edi.SegCR1, edi.SegCR2, edi.SegCRC, edi.SegHI:
+			if b.line == nil {
+				b.claimNoteAt(i)
+			}
+		case edi.SegSE:
+			b.endClaim(i)
+		}
 	}
 	b.endClaim(len(tx.Segs))
 	if b.cur >= 0 && m.HLs[b.cur].OwnEnd < 0 {
@@ -40,9 +85,10 @@ func Build(tx *edi.Transaction) *Model {
 // builder holds the state of one walk over a transaction's segments: the
 // open HL, claim and line. Each segment kind the model reads has a method.
 type builder struct {
-	m    *Model
-	tx   *edi.Transaction
-	comp byte // component separator
+	m         *Model
+	tx        *edi.Transaction
+	sep, comp byte // element and component separators
+	generic   bool // the usual-shape readers off: their tests' oracle
 	// hlByID maps HL01 to its index, built only when HL01s are not 1, 2, 3, …
 	hlByID       map[string]int
 	cur          int // index of the open HL, -1 before the first
@@ -53,53 +99,6 @@ type builder struct {
 	// finish: some claim needs inherit (an HL problem above it, no line, a
 	// line without SV1); most batches need none.
 	finish bool
-}
-
-func (b *builder) segment(i int) {
-	switch b.tx.Segs[i].ID {
-	case edi.SegHL:
-		b.hl(i)
-	case edi.SegNM1:
-		b.nm1(i)
-	case edi.SegCLM:
-		b.clm(i)
-	case edi.SegSBR:
-		if b.claim != nil {
-			b.inOtherPayer = true
-			if b.line == nil {
-				b.claimNoteAt(i)
-			}
-		}
-	case edi.SegLX:
-		b.lx(i)
-	case edi.SegSV1:
-		b.sv1(i)
-	case edi.SegDTP:
-		b.dtp(i)
-	case edi.SegREF:
-		b.ref(i)
-	case edi.SegNTE:
-		switch {
-		case b.line != nil:
-			b.line.NTE = i
-		case b.claim != nil:
-			b.claim.NTE = i
-		}
-	case edi.SegPS1, edi.SegLIN, edi.SegSVD, edi.SegLQ:
-		b.lineNoteAt(i)
-	case edi.SegHCP:
-		if b.line != nil {
-			b.lineNoteAt(i)
-		} else {
-			b.claimNoteAt(i)
-		}
-	case edi.SegCR1, edi.SegCR2, edi.SegCRC, edi.SegHI:
-		if b.line == nil {
-			b.claimNoteAt(i)
-		}
-	case edi.SegSE:
-		b.endClaim(i)
-	}
 }
 
 // lineNoteAt and claimNoteAt record the first segment an NTE may not follow
@@ -321,17 +320,38 @@ func (b *builder) lx(i int) {
 	}
 	b.endLine(i)
 	b.claimNoteAt(i)
-	f := b.tx.Cursor(i)
 	l := push(&b.m.lines)
 	b.line = l
-	l.Index, l.Seg, l.End, l.LX = len(b.m.lines)-1-b.claimLines, i, len(b.tx.Segs), mem.String(f.Next())
+	l.Index, l.Seg, l.End, l.LX = len(b.m.lines)-1-b.claimLines, i, len(b.tx.Segs), b.lx01(i)
 	l.SV1, l.DTP, l.NTE, l.NoteAt = -1, -1, -1, -1
 	b.inOtherPayer = false
+}
+
+// lx01 returns LX01 of segment i, reading the usual "LX*n" in place.
+func (b *builder) lx01(i int) string {
+	c := b.tx.Content(i)
+	if b.generic || len(c) < 3 || c[2] != b.sep {
+		f := b.tx.Cursor(i)
+		return mem.String(f.Next())
+	}
+	j := 3
+	for j < len(c) && c[j] != b.sep {
+		j++
+	}
+	return mem.String(c[3:j])
 }
 
 func (b *builder) dtp(i int) {
 	l := b.line
 	if l == nil || l.DTP >= 0 {
+		return
+	}
+	// Nearly every line's DTP is "DTP*472*D8*CCYYMMDD": read at fixed
+	// places. (A separator inside the date makes it invalid either way.)
+	if c := b.tx.Content(i); !b.generic && len(c) == 19 && c[7] == b.sep && c[10] == b.sep &&
+		string(c[4:7]) == "472" && string(c[8:10]) == "D8" {
+		l.DTP, l.DOS = i, ParseDate(c[11:])
+		l.DOSEnd = l.DOS
 		return
 	}
 	f := b.tx.Cursor(i)

@@ -136,10 +136,12 @@ func (m *Model) Ancestors(h int) iter.Seq[int] {
 
 // BillingHL returns the billing provider (level 20) at or above HL h, or -1.
 func (m *Model) BillingHL(h int) int {
-	for a := range m.Ancestors(h) {
-		if m.HLs[a].Level == "20" {
-			return a
+	// A plain loop, as Ancestors walks: it runs for every claim.
+	for n := 0; h >= 0 && h < len(m.HLs) && n <= len(m.HLs); n++ {
+		if m.HLs[h].Level == "20" {
+			return h
 		}
+		h = m.HLs[h].Parent
 	}
 	return -1
 }

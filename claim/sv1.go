@@ -14,6 +14,9 @@ func (b *builder) sv1(i int) {
 		return
 	}
 	l.SV1 = i
+	if !b.generic && readSV1Usual(b.tx.Content(i), l, b.sep, b.comp) {
+		return
+	}
 	f := b.tx.Cursor(i)
 	sv101, sv102 := f.Next(), f.Next()
 	f.Next()
@@ -56,6 +59,75 @@ func (b *builder) badSV101(i int, msg string, comp int, value string) {
 		ElemRef: ref, Loop: "2400", Value: value, Msg: msg})
 }
 
+// readSV1Usual reads the SV1 nearly every line has, a procedure code of
+// five letters or digits with up to four modifiers and a description,
+// then plain numbers: "SV1*HC:77002:26*95*UN*1***1". One pass over the
+// bytes, where the general reader splits the elements, then the composite,
+// then parses each number. It returns false, having set nothing that the
+// general reader does not set again, for anything else, including every
+// SV1 the general reader would find a problem in. (A seam for speed: the
+// general reader is its test oracle, TestReadSV1Usual.)
+func readSV1Usual(c []byte, line *Line, sep, comp byte) bool {
+	if len(c) < 14 || c[3] != sep || c[6] != comp || !procedureQualifier(mem.String(c[4:6])) ||
+		!isAlnum(c[7]) || !isAlnum(c[8]) || !isAlnum(c[9]) || !isAlnum(c[10]) || !isAlnum(c[11]) ||
+		c[12] != comp && c[12] != sep {
+		return false
+	}
+	// The commonest shapes are tested at fixed places before any loop: a
+	// loop's exit at an element of varying length is a mispredicted branch.
+	p := 12
+	switch {
+	case c[12] == sep: // no modifier
+	case len(c) > 15 && c[15] == sep && c[13] != comp && c[13] != sep && c[14] != comp && c[14] != sep: // one of two characters
+		p = 15
+	default:
+		extra := 0 // components after the code
+		for ; p < len(c) && c[p] != sep; p++ {
+			if c[p] == comp {
+				extra++
+			}
+		}
+		if extra > 5 || p == len(c) {
+			return false
+		}
+	}
+	sv101 := c[4:p]
+	charge, p, ok := scanDecimal(c, p+1, sep)
+	if !ok || p == len(c) {
+		return false
+	}
+	if p+3 < len(c) && c[p+1] == 'U' && c[p+2] == 'N' && c[p+3] == sep { // SV103 UN
+		p += 3
+	} else {
+		for p++; p < len(c) && c[p] != sep; p++ {
+		}
+		if p == len(c) {
+			return false
+		}
+	}
+	var units Decimal
+	if p+1 < len(c) && c[p+1]-'0' <= 9 && (p+2 == len(c) || c[p+2] == sep) { // one digit
+		units, p = Decimal(c[p+1]-'0')*decimalScale, p+2
+	} else if units, p, ok = scanDecimal(c, p+1, sep); !ok {
+		return false
+	}
+	pos := p
+	if p < len(c) {
+		pos = p + 1
+		if pos < len(c) && c[pos] == sep { // SV105 empty
+			p = pos
+		} else {
+			for p = pos; p < len(c) && c[p] != sep; p++ {
+			}
+		}
+	}
+	line.SV101, line.compSep, line.Code = mem.String(sv101), comp, mem.String(c[7:12])
+	line.Charge, line.ChargeOK = charge, true
+	line.Units, line.UnitsOK = units, true
+	line.POS = mem.String(c[pos:p])
+	return true
+}
+
 func procedureQualifier(q string) bool {
 	switch q {
 	case "HC", "ER", "IV", "WK":
@@ -67,9 +139,13 @@ func procedureQualifier(q string) bool {
 func alnumString(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
+		if !isAlnum(c) {
 			return false
 		}
 	}
 	return true
+}
+
+func isAlnum(c byte) bool {
+	return '0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z'
 }

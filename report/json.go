@@ -92,6 +92,9 @@ func (p *JSONPrinter) Render(b []byte, res *finding.Result) []byte {
 // lineNumber reads LX01 for the "line" member: 0 for a claim-level
 // finding ("") or anything strconv.Atoi cannot read.
 func lineNumber(lx string) int {
+	if lx == "" {
+		return 0 // strconv.Atoi would allocate its error
+	}
 	n, _ := strconv.Atoi(lx)
 	return n
 }
