@@ -4,7 +4,7 @@ import "strconv"
 
 // Decimal is an exact X12 numeric (R type) in millionths. Charges and units
 // are compared and summed in it, never in floating point, so that 0.1+0.2
-// balances against 0.3 exactly (RULES.md CLAIM-BALANCE).
+// balances against 0.3 exactly (CLAIM-BALANCE).
 type Decimal int64
 
 const decimalScale = 1_000_000

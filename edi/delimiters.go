@@ -9,7 +9,7 @@ import (
 )
 
 // ISALength is the fixed width of a well-formed ISA segment including its
-// terminator (X12.md: element separator at 3, ISA16 at 104, terminator at 105).
+// terminator (docs/x12.md: element separator at 3, ISA16 at 104, terminator at 105).
 const ISALength = 106
 
 // isaSeparatorPositions are the offsets where a fixed-width ISA must carry
@@ -82,7 +82,7 @@ func ParseISA(b []byte) (Delimiters, int, error) {
 		return d, 0, fmt.Errorf("ISA16 component separator %q is a letter, digit or blank", d.Component)
 	}
 	// ISA11 is a repetition separator only from 00402 on and only when it is
-	// not alphanumeric; 4010-style files carry "U" there (X12.md).
+	// not alphanumeric; 4010-style files carry "U" there (docs/x12.md).
 	els := bytes.Split(b[:n-1], []byte{sep})
 	if len(els) >= 13 {
 		rep, ver := els[11], els[12]

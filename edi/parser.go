@@ -9,9 +9,9 @@ import (
 	"strings"
 )
 
-// MaxTransaction bounds one transaction set's bytes. Production batches
-// of 5,000 claims take 5–10 MB; past this the input is refused rather than
-// letting one endless ST grow memory without bound.
+// MaxTransaction bounds one transaction set's bytes, far above what
+// production batches hold: past it the input is refused rather than letting
+// one endless ST grow memory without bound.
 const MaxTransaction = 64 << 20
 
 // Parser turns segments into items: envelopes, and whole transaction sets
@@ -32,8 +32,7 @@ type Parser struct {
 	done  bool
 	// run is the open transaction's bytes not yet copied into its Raw: a
 	// window on the reader's buffer that grows while segments follow one
-	// another there. Copying it in one go instead of segment by segment
-	// took a third off the parser's time (fixtures/bench BenchmarkParser).
+	// another there, copied in one go instead of segment by segment.
 	run []byte
 	// slow turns the fast path (body) off: tests compare the two.
 	slow bool
@@ -100,47 +99,54 @@ func (p *Parser) step() {
 			p.err = err
 			return
 		}
-		end := p.r.Offset()
-		p.closeTx(end, "end of input")
-		p.closeGroup(end, "end of input", nil)
-		p.closeInterchange(end, "end of input", nil)
+		p.closeAll(p.r.Offset(), "end of input")
 		p.done = true
 		return
 	}
 	seg := p.r.Segment()
-	if seg.Kind == KindJunk {
+	switch {
+	case seg.Kind == KindJunk:
 		// Inside an interchange the reader yields junk only where something
 		// that looks like a new ISA begins, or at the end of input: what is
 		// open ends here, so that items stay in the order of their bytes.
-		why := "text that is not an X12 segment"
-		p.closeTx(seg.SpanOffset, why)
-		p.closeGroup(seg.SpanOffset, why, nil)
-		p.closeInterchange(seg.SpanOffset, why, nil)
+		p.closeAll(seg.SpanOffset, "text that is not an X12 segment")
 		p.emit(Item{Kind: ItemJunk, Raw: clone(seg.Span), Offset: seg.SpanOffset})
-		return
-	}
-	if seg.NewISA {
-		p.closeTx(seg.Offset, "a new ISA")
-		p.closeGroup(seg.Offset, "a new ISA", nil)
-		p.closeInterchange(seg.Offset, "a new ISA", nil)
+	case seg.NewISA:
+		p.closeAll(seg.Offset, "a new ISA")
 		p.openInterchange(seg)
-		return
+	case seg.Truncated:
+		p.truncated(seg)
+	default:
+		p.segment(seg)
 	}
-	if seg.Truncated {
-		pr := Problem{Rule: "X12-SEGMENT-TOO-LONG", Seg: -1, Offset: seg.Offset, SegCode: "8", IK5: "5",
-			Msg: fmt.Sprintf("segment is longer than %d bytes without a terminator; it was skipped", MaxSegment)}
-		if p.tx != nil {
-			pr.Seg = len(p.tx.Segs)
-			p.tx.Problems = append(p.tx.Problems, pr)
-			p.tx.SegmentErrors = append(p.tx.SegmentErrors, pr)
-			p.flushRun()
-			n := int32(len(p.tx.Raw))
-			p.tx.Segs = append(p.tx.Segs, Seg{Start: n, End: n, ID: SegTruncated})
-			return
-		}
+}
+
+// closeAll ends the open transaction, group and interchange at offset at.
+func (p *Parser) closeAll(at int64, why string) {
+	p.closeTx(at, why)
+	p.closeGroup(at, why, nil)
+	p.closeInterchange(at, why, nil)
+}
+
+// truncated records a segment too long to keep: it is dropped, and its
+// transaction rejected.
+func (p *Parser) truncated(seg *Segment) {
+	pr := Problem{Rule: "X12-SEGMENT-TOO-LONG", Seg: -1, Offset: seg.Offset, SegCode: "8", IK5: "5",
+		Msg: fmt.Sprintf("segment is longer than %d bytes without a terminator; it was skipped", MaxSegment)}
+	if p.tx == nil {
 		p.emit(Item{Kind: ItemStray, Offset: seg.Offset, Interchange: p.ic, Group: p.grp, Problem: &pr})
 		return
 	}
+	pr.Seg = len(p.tx.Segs)
+	p.tx.Problems = append(p.tx.Problems, pr)
+	p.tx.SegmentErrors = append(p.tx.SegmentErrors, pr)
+	p.flushRun()
+	n := int32(len(p.tx.Raw))
+	p.tx.Segs = append(p.tx.Segs, Seg{Start: n, End: n, ID: SegTruncated})
+}
+
+// segment handles one whole segment inside an interchange.
+func (p *Parser) segment(seg *Segment) {
 	id := seg.ID()
 	kind := segIDOf(id)
 	switch kind {
@@ -159,27 +165,7 @@ func (p *Parser) step() {
 		}
 		p.openTx(seg)
 	case SegSE:
-		if p.tx == nil {
-			p.stray(seg, "SE without a matching ST")
-			return
-		}
-		p.appendSeg(seg, SegSE)
-		if p.err != nil {
-			return
-		}
-		tx := p.tx
-		tx.HasSE = true
-		els := seg.Elements()
-		n := len(tx.Segs)
-		if got := string(Element(els, 1)); got != strconv.Itoa(n) {
-			tx.Problems = append(tx.Problems, Problem{Rule: "X12-SE-COUNT", Seg: n - 1, Offset: seg.Offset, Elem: 1, IK5: "4",
-				Value: got, Msg: fmt.Sprintf("SE01 says %s segments, the transaction has %d (ST through SE)", Quote(got), n)})
-		}
-		if got := string(Element(els, 2)); got != tx.ST02 {
-			tx.Problems = append(tx.Problems, Problem{Rule: "X12-SE-CONTROL", Seg: n - 1, Offset: seg.Offset, Elem: 2, IK5: "3",
-				Value: got, Msg: fmt.Sprintf("SE02 control number %s differs from ST02 %s", Quote(got), Quote(tx.ST02))})
-		}
-		p.finishTx()
+		p.se(seg)
 	case SegGE:
 		p.closeTx(seg.Offset, "GE")
 		if p.grp == nil {
@@ -198,6 +184,31 @@ func (p *Parser) step() {
 		}
 		p.appendSeg(seg, kind)
 	}
+}
+
+// se ends the open transaction set and checks SE01 and SE02.
+func (p *Parser) se(seg *Segment) {
+	if p.tx == nil {
+		p.stray(seg, "SE without a matching ST")
+		return
+	}
+	p.appendSeg(seg, SegSE)
+	if p.err != nil {
+		return
+	}
+	tx := p.tx
+	tx.HasSE = true
+	els := seg.Elements()
+	n := len(tx.Segs)
+	if got := string(Element(els, 1)); got != strconv.Itoa(n) {
+		tx.Problems = append(tx.Problems, Problem{Rule: "X12-SE-COUNT", Seg: n - 1, Offset: seg.Offset, Elem: 1, IK5: "4",
+			Value: got, Msg: fmt.Sprintf("SE01 says %s segments, the transaction has %d (ST through SE)", Quote(got), n)})
+	}
+	if got := string(Element(els, 2)); got != tx.ST02 {
+		tx.Problems = append(tx.Problems, Problem{Rule: "X12-SE-CONTROL", Seg: n - 1, Offset: seg.Offset, Elem: 2, IK5: "3",
+			Value: got, Msg: fmt.Sprintf("SE02 control number %s differs from ST02 %s", Quote(got), Quote(tx.ST02))})
+	}
+	p.finishTx()
 }
 
 func (p *Parser) stray(seg *Segment, msg string) {
@@ -325,8 +336,8 @@ func (p *Parser) openTx(seg *Segment) {
 // the reader before the segment, at anything the general path must see:
 // ST, SE, GS, GE, IEA, anything starting "ISA", a segment not wholly in the
 // buffer, the transaction's size bound. What it indexes is exactly what the
-// general path would have indexed (FuzzModel compares the two), and it
-// halves the parser's time per segment (fixtures/bench BenchmarkParser).
+// general path would have indexed (FuzzModel compares the two); it is the
+// parser's hot loop.
 func (p *Parser) body() {
 	r, tx := p.r, p.tx
 	term, sep := r.d.Segment, r.d.Element

@@ -89,12 +89,6 @@ func (p *Printer277CA) Render(buf []byte, res *finding.Result) []byte {
 	w := newSegWriter(buf, d, tx.LineEnding())
 	now := p.env.opt.Now
 	today := now.Format("20060102")
-	acc, rej, accAmt, rejAmt := res.Counts()
-	total := accAmt + rejAmt
-	action := "WQ"
-	if acc == 0 && rej > 0 {
-		action = "U"
-	}
 	ref := or(tx.ST02, "0")
 	st := stControl(tx)
 	w.seg("ST", "277", st, "005010X214")
@@ -106,17 +100,7 @@ func (p *Printer277CA) Render(buf []byte, res *finding.Result) []byte {
 	w.seg("TRN", "1", w.clean(or(tx.Interchange.Control+tx.ST02, "0")))
 	w.seg("DTP", "050", "D8", today)
 	w.seg("DTP", "009", "D8", today)
-	// 2000B information receiver: the 837's submitter, with the batch totals.
-	w.seg("HL", "2", "1", "21", "1")
-	_, sname, sfirst, _, _, sid := name(tx, m.Submitter)
-	skind := "2"
-	if m.Submitter >= 0 {
-		skind, _, _, _, _, _ = name(tx, m.Submitter)
-	}
-	w.seg("NM1", "41", or(skind, "2"), w.clean(or(sname, "SUBMITTER")), w.clean(sfirst), "", "", "", "46", w.clean(or(sid, or(tx.Interchange.SenderID, "UNKNOWN"))))
-	w.seg("TRN", "2", w.clean(ref))
-	w.seg("STC", w.status("A1:19:PR"), today, action, total.String())
-	p.counts(w, "90", "AA", acc, rej, accAmt, rejAmt)
+	p.receiver(w, res, ref, today)
 	hl := 2
 	// 2000C per billing provider, in 837 order; claims outside any billing
 	// provider (a broken HL tree) form a last group so that every claim is
@@ -124,35 +108,7 @@ func (p *Printer277CA) Render(buf []byte, res *finding.Result) []byte {
 	for _, grp := range providerGroups(m) {
 		hl++
 		provHL := hl
-		w.seg("HL", strconv.Itoa(provHL), "2", "19", "1")
-		if grp.hl >= 0 {
-			kind, last, first, middle, idq, id := name(tx, m.HLs[grp.hl].NameSeg)
-			if idq == "" {
-				idq, id = "XX", "0000000000"
-			}
-			w.seg("NM1", "85", or(kind, "2"), w.clean(or(last, "BILLING PROVIDER")), w.clean(first), w.clean(middle), "", "", idq, w.clean(id))
-			w.seg("TRN", "1", w.clean(or(m.HLs[grp.hl].ID, strconv.Itoa(grp.hl+1))))
-		} else {
-			w.seg("NM1", "85", "2", "UNKNOWN BILLING PROVIDER", "", "", "", "", "XX", "0000000000")
-			w.seg("TRN", "1", "0")
-		}
-		var pa, pr int
-		var paAmt, prAmt claim.Decimal
-		for _, ci := range grp.claims {
-			if res.Claims[ci].Rejected {
-				pr++
-				prAmt += m.Claims[ci].Charge
-			} else {
-				pa++
-				paAmt += m.Claims[ci].Charge
-			}
-		}
-		pact := "WQ"
-		if pa == 0 {
-			pact = "U"
-		}
-		w.seg("STC", w.status("A1:19:PR"), "", pact, (paAmt + prAmt).String())
-		p.counts(w, "QA", "QC", pa, pr, paAmt, prAmt)
+		p.provider(w, res, grp, provHL)
 		for _, ci := range grp.claims {
 			hl++
 			w.seg("HL", w.tmp.Int(hl), w.tmp.Int(provHL), "PT")
@@ -161,6 +117,61 @@ func (p *Printer277CA) Render(buf []byte, res *finding.Result) []byte {
 	}
 	w.seg("SE", strconv.Itoa(w.n+1), st)
 	return w.Bytes()
+}
+
+// receiver writes 2000B, the information receiver: the 837's submitter,
+// with the batch totals.
+func (p *Printer277CA) receiver(w *segWriter, res *finding.Result, ref, today string) {
+	tx, m := res.Tx, res.Model
+	acc, rej, accAmt, rejAmt := res.Counts()
+	action := "WQ"
+	if acc == 0 && rej > 0 {
+		action = "U"
+	}
+	w.seg("HL", "2", "1", "21", "1")
+	_, sname, sfirst, _, _, sid := name(tx, m.Submitter)
+	skind := "2"
+	if m.Submitter >= 0 {
+		skind, _, _, _, _, _ = name(tx, m.Submitter)
+	}
+	w.seg("NM1", "41", or(skind, "2"), w.clean(or(sname, "SUBMITTER")), w.clean(sfirst), "", "", "", "46", w.clean(or(sid, or(tx.Interchange.SenderID, "UNKNOWN"))))
+	w.seg("TRN", "2", w.clean(ref))
+	w.seg("STC", w.status("A1:19:PR"), today, action, (accAmt + rejAmt).String())
+	p.counts(w, "90", "AA", acc, rej, accAmt, rejAmt)
+}
+
+// provider writes 2000C, a billing provider, with its claims' totals.
+func (p *Printer277CA) provider(w *segWriter, res *finding.Result, grp providerGroup, hl int) {
+	tx, m := res.Tx, res.Model
+	w.seg("HL", strconv.Itoa(hl), "2", "19", "1")
+	if grp.hl >= 0 {
+		kind, last, first, middle, idq, id := name(tx, m.HLs[grp.hl].NameSeg)
+		if idq == "" {
+			idq, id = "XX", "0000000000"
+		}
+		w.seg("NM1", "85", or(kind, "2"), w.clean(or(last, "BILLING PROVIDER")), w.clean(first), w.clean(middle), "", "", idq, w.clean(id))
+		w.seg("TRN", "1", w.clean(or(m.HLs[grp.hl].ID, strconv.Itoa(grp.hl+1))))
+	} else {
+		w.seg("NM1", "85", "2", "UNKNOWN BILLING PROVIDER", "", "", "", "", "XX", "0000000000")
+		w.seg("TRN", "1", "0")
+	}
+	var pa, pr int
+	var paAmt, prAmt claim.Decimal
+	for _, ci := range grp.claims {
+		if res.Claims[ci].Rejected {
+			pr++
+			prAmt += m.Claims[ci].Charge
+		} else {
+			pa++
+			paAmt += m.Claims[ci].Charge
+		}
+	}
+	action := "WQ"
+	if pa == 0 {
+		action = "U"
+	}
+	w.seg("STC", w.status("A1:19:PR"), "", action, (paAmt + prAmt).String())
+	p.counts(w, "QA", "QC", pa, pr, paAmt, prAmt)
 }
 
 func (p *Printer277CA) counts(w *segWriter, accQ, rejQ string, acc, rej int, accAmt, rejAmt claim.Decimal) {
@@ -210,26 +221,9 @@ func providerGroups(m *claim.Model) []providerGroup {
 }
 
 func (p *Printer277CA) claim(w *segWriter, m *claim.Model, ci int, cr *finding.ClaimResult, today string) {
-	tx := m.Tx
 	w.tmp.Reset() // what the last claim formatted is written
 	c := &m.Claims[ci]
-	// 2100D: the patient, with the subscriber's member id.
-	patSeg, memberSeg := -1, -1
-	if c.HL >= 0 {
-		h := m.HLs[c.HL]
-		patSeg, memberSeg = h.NameSeg, h.NameSeg
-		if h.Level == "23" && h.Parent >= 0 {
-			memberSeg = m.HLs[h.Parent].NameSeg
-		}
-	}
-	_, last, first, middle, idq, id := name(tx, patSeg)
-	if memberSeg != patSeg {
-		_, _, _, _, idq, id = name(tx, memberSeg)
-	}
-	if idq != "MI" || id == "" {
-		idq, id = "", ""
-	}
-	w.seg("NM1", "QC", "1", w.clean(or(last, "UNKNOWN")), w.clean(first), w.clean(middle), "", "", idq, w.clean(id))
+	patient(w, m, c)
 	w.seg("TRN", "2", w.clean(or(c.ID, "UNKNOWN")))
 	charge := w.amount(c.Charge)
 	if !cr.Rejected {
@@ -242,9 +236,44 @@ func (p *Printer277CA) claim(w *segWriter, m *claim.Model, ci int, cr *finding.C
 	}
 	if c.D9Seg >= 0 {
 		var buf [4][]byte
-		e := tx.Elements(buf[:0], c.D9Seg)
+		e := m.Tx.Elements(buf[:0], c.D9Seg)
 		w.seg("REF", "D9", w.clean(mem.String(edi.Element(e, 2))))
 	}
+	claimDates(w, c, today)
+	if !cr.Rejected {
+		return
+	}
+	// 2220D for each line that caused the rejection.
+	for li := range c.Lines {
+		var buf [4]statusPair
+		if sts := errorStatuses(buf[:0], cr.Findings, li, true); len(sts) > 0 {
+			serviceLine(w, &c.Lines[li], sts, today)
+		}
+	}
+}
+
+// patient writes 2100D: the patient's name with the subscriber's member id.
+func patient(w *segWriter, m *claim.Model, c *claim.Claim) {
+	patSeg, memberSeg := -1, -1
+	if c.HL >= 0 {
+		h := m.HLs[c.HL]
+		patSeg, memberSeg = h.NameSeg, h.NameSeg
+		if h.Level == "23" && h.Parent >= 0 {
+			memberSeg = m.HLs[h.Parent].NameSeg
+		}
+	}
+	_, last, first, middle, idq, id := name(m.Tx, patSeg)
+	if memberSeg != patSeg {
+		_, _, _, _, idq, id = name(m.Tx, memberSeg)
+	}
+	if idq != "MI" || id == "" {
+		idq, id = "", ""
+	}
+	w.seg("NM1", "QC", "1", w.clean(or(last, "UNKNOWN")), w.clean(first), w.clean(middle), "", "", idq, w.clean(id))
+}
+
+// claimDates writes the claim's DTP*472: the span of its lines' dates.
+func claimDates(w *segWriter, c *claim.Claim, today string) {
 	lo, hi := 0, 0
 	for i := range c.Lines {
 		l := &c.Lines[i]
@@ -266,48 +295,40 @@ func (p *Printer277CA) claim(w *segWriter, m *claim.Model, ci int, cr *finding.C
 	default:
 		w.seg("DTP", "472", "RD8", w.d8(lo, hi))
 	}
-	if !cr.Rejected {
-		return
+}
+
+// serviceLine writes 2220D for a line that caused the rejection.
+func serviceLine(w *segWriter, l *claim.Line, sts []statusPair, today string) {
+	var partBuf [7]string
+	parts := append(partBuf[:0], or(l.Qualifier(), "HC"), or(l.Code, "00000"))
+	for comp, m := range l.Mods() { // each modifier in its own component, as submitted
+		for len(parts) < comp-1 {
+			parts = append(parts, "")
+		}
+		parts = append(parts, m)
 	}
-	// 2220D for each line that caused the rejection.
-	for li := range c.Lines {
-		var buf [4]statusPair
-		sts := errorStatuses(buf[:0], cr.Findings, li, true)
-		if len(sts) == 0 {
-			continue
-		}
-		l := &c.Lines[li]
-		var partBuf [7]string
-		parts := append(partBuf[:0], or(l.Qualifier(), "HC"), or(l.Code, "00000"))
-		for comp, m := range l.Mods() { // each modifier in its own component, as submitted
-			for len(parts) < comp-1 {
-				parts = append(parts, "")
-			}
-			parts = append(parts, m)
-		}
-		for i := range parts {
-			parts[i] = w.clean(parts[i])
-		}
-		units := "1"
-		if l.UnitsOK {
-			units = w.amount(l.Units)
-		}
-		lineCharge := w.amount(l.Charge)
-		w.seg("SVC", w.comp(parts...), lineCharge, "", "", "", "", units)
-		for _, sp := range sts {
-			w.stc(sp, today, "U", lineCharge)
-		}
-		if l.Ref6R != "" {
-			w.seg("REF", "FJ", w.clean(l.Ref6R))
-		}
-		switch {
-		case l.DOS == 0:
-			w.seg("DTP", "472", "D8", today)
-		case l.DOSEnd > l.DOS:
-			w.seg("DTP", "472", "RD8", w.d8(l.DOS, l.DOSEnd))
-		default:
-			w.seg("DTP", "472", "D8", w.d8(l.DOS, 0))
-		}
+	for i := range parts {
+		parts[i] = w.clean(parts[i])
+	}
+	units := "1"
+	if l.UnitsOK {
+		units = w.amount(l.Units)
+	}
+	lineCharge := w.amount(l.Charge)
+	w.seg("SVC", w.comp(parts...), lineCharge, "", "", "", "", units)
+	for _, sp := range sts {
+		w.stc(sp, today, "U", lineCharge)
+	}
+	if l.Ref6R != "" {
+		w.seg("REF", "FJ", w.clean(l.Ref6R))
+	}
+	switch {
+	case l.DOS == 0:
+		w.seg("DTP", "472", "D8", today)
+	case l.DOSEnd > l.DOS:
+		w.seg("DTP", "472", "RD8", w.d8(l.DOS, l.DOSEnd))
+	default:
+		w.seg("DTP", "472", "D8", w.d8(l.DOS, 0))
 	}
 }
 

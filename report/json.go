@@ -13,7 +13,7 @@ import (
 )
 
 // JSONPrinter writes newline-delimited JSON: exactly one object per claim
-// read, in input order, and nothing else (SPEC.md). Objects are appended by
+// read, in input order, and nothing else. Objects are appended by
 // hand: no reflection on the hot path.
 type JSONPrinter struct {
 	W       io.Writer

@@ -4,6 +4,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/scrub837/scrub837/claim"
 	"github.com/scrub837/scrub837/edi"
 	"github.com/scrub837/scrub837/finding"
 )
@@ -27,113 +28,139 @@ type SplitPrinter struct {
 // Render writes the transaction with only the kept claims, or nil when it
 // keeps none.
 func (p *SplitPrinter) Render(b []byte, res *finding.Result) []byte {
-	tx, m := res.Tx, res.Model
-	if tx.Unsupported != "" {
+	if res.Tx.Unsupported != "" {
 		return nil
 	}
-	keep := make([]bool, len(m.Claims))
+	w := splitTx{tx: res.Tx, m: res.Model, b: b, keep: make([]bool, len(res.Claims))}
 	any := false
 	for i := range res.Claims {
-		keep[i] = res.Claims[i].Rejected == p.Rejected
-		any = any || keep[i]
+		w.keep[i] = res.Claims[i].Rejected == p.Rejected
+		any = any || w.keep[i]
 	}
 	if !any {
 		return nil
 	}
-	d := tx.Interchange.Delims
-	// An HL is kept when a kept claim hangs below it.
-	keptHL := make([]bool, len(m.HLs))
+	w.keepHLs()
+	w.header()
+	w.claimsOf(-1)
+	for h := range w.m.HLs {
+		w.hl(h)
+	}
+	return w.se()
+}
+
+// splitTx writes one transaction set of a split file.
+type splitTx struct {
+	tx       *edi.Transaction
+	m        *claim.Model
+	b        []byte
+	keep     []bool // per claim
+	keptHL   []bool // per HL: a kept claim hangs below it
+	hasChild []bool // per HL: a kept HL hangs below it
+	newID    []int  // per kept HL: its HL01 in the output
+	lastID   int
+	count    int // segments written
+	next     int // the next claim to write: claims follow their HL in input order
+}
+
+func (w *splitTx) keepHLs() {
+	m := w.m
+	w.keptHL, w.hasChild, w.newID = make([]bool, len(m.HLs)), make([]bool, len(m.HLs)), make([]int, len(m.HLs))
 	for ci, c := range m.Claims {
-		if !keep[ci] {
-			continue
-		}
-		for h, n := c.HL, 0; h >= 0 && n <= len(m.HLs); h, n = m.HLs[h].Parent, n+1 {
-			keptHL[h] = true
-		}
-	}
-	hasChild := make([]bool, len(m.HLs))
-	for h := range m.HLs {
-		if keptHL[h] && m.HLs[h].Parent >= 0 {
-			hasChild[m.HLs[h].Parent] = true
-		}
-	}
-	count := 0
-	span := func(i int) {
-		b = append(b, tx.Span(i)...)
-		count++
-	}
-	// Claims follow their HL in input order, so one cursor walks them.
-	next := 0
-	claimsOf := func(h int) {
-		for ; next < len(m.Claims) && m.Claims[next].HL == h; next++ {
-			c := &m.Claims[next]
-			if !keep[next] {
-				continue
-			}
-			for i := c.Seg; i < c.End && tx.Segs[i].ID != edi.SegSE; i++ {
-				span(i)
+		if w.keep[ci] {
+			for h := range m.Ancestors(c.HL) {
+				w.keptHL[h] = true
 			}
 		}
 	}
-	for i := 0; i < m.HeaderEnd && i < len(tx.Segs); i++ {
-		if tx.Segs[i].ID != edi.SegSE {
-			span(i)
+	for h := range m.HLs {
+		if w.keptHL[h] && m.HLs[h].Parent >= 0 {
+			w.hasChild[m.HLs[h].Parent] = true
 		}
 	}
-	claimsOf(-1)
-	newID := make([]int, len(m.HLs))
-	id := 0
-	for h := range m.HLs {
-		if !keptHL[h] {
-			claimsOf(h) // skips this HL's claims: none is kept
-			continue
+}
+
+// span copies segment i as it came.
+func (w *splitTx) span(i int) {
+	w.b = append(w.b, w.tx.Span(i)...)
+	w.count++
+}
+
+// spans copies segments [from, to) as they came, but for an SE.
+func (w *splitTx) spans(from, to int) {
+	for i := from; i < to && i < len(w.tx.Segs); i++ {
+		if w.tx.Segs[i].ID != edi.SegSE {
+			w.span(i)
 		}
-		id++
-		newID[h] = id
-		hl := &m.HLs[h]
-		s := tx.Segs[hl.Seg]
-		var els [8][]byte
-		e := tx.Elements(els[:0], hl.Seg)
-		b = append(b, tx.Raw[tx.Lead(hl.Seg):s.Start]...)
-		b = append(b, "HL"...)
+	}
+}
+
+// header copies the segments before the first HL.
+func (w *splitTx) header() { w.spans(0, w.m.HeaderEnd) }
+
+// claimsOf copies the kept claims that follow HL h (-1: no HL).
+func (w *splitTx) claimsOf(h int) {
+	m := w.m
+	for ; w.next < len(m.Claims) && m.Claims[w.next].HL == h; w.next++ {
+		if c := &m.Claims[w.next]; w.keep[w.next] {
+			w.spans(c.Seg, c.End)
+		}
+	}
+}
+
+// hl writes HL h renumbered, its own segments and its kept claims, when a
+// kept claim hangs below it.
+func (w *splitTx) hl(h int) {
+	if !w.keptHL[h] {
+		w.claimsOf(h) // skips this HL's claims: none is kept
+		return
+	}
+	tx, hl, d := w.tx, &w.m.HLs[h], w.tx.Interchange.Delims
+	w.lastID++
+	w.newID[h] = w.lastID
+	s := tx.Segs[hl.Seg]
+	var els [8][]byte
+	e := tx.Elements(els[:0], hl.Seg)
+	b := append(w.b, tx.Raw[tx.Lead(hl.Seg):s.Start]...)
+	b = append(b, "HL"...)
+	b = append(b, d.Element)
+	b = strconv.AppendInt(b, int64(w.lastID), 10)
+	b = append(b, d.Element)
+	if hl.Parent >= 0 && w.keptHL[hl.Parent] {
+		b = strconv.AppendInt(b, int64(w.newID[hl.Parent]), 10)
+	} else {
+		b = append(b, edi.Element(e, 2)...)
+	}
+	b = append(b, d.Element)
+	b = append(b, edi.Element(e, 3)...)
+	if hl.HasChild {
 		b = append(b, d.Element)
-		b = strconv.AppendInt(b, int64(id), 10)
-		b = append(b, d.Element)
-		if hl.Parent >= 0 && keptHL[hl.Parent] {
-			b = strconv.AppendInt(b, int64(newID[hl.Parent]), 10)
+		if w.hasChild[h] {
+			b = append(b, '1')
 		} else {
-			b = append(b, edi.Element(e, 2)...)
+			b = append(b, '0')
 		}
-		b = append(b, d.Element)
-		b = append(b, edi.Element(e, 3)...)
-		if hl.HasChild {
-			b = append(b, d.Element)
-			if hasChild[h] {
-				b = append(b, '1')
-			} else {
-				b = append(b, '0')
-			}
-		}
-		b = append(b, tx.Raw[s.End:s.Stop()]...) // the input's terminator
-		count++
-		for i := hl.Seg + 1; i < hl.OwnEnd && i < len(tx.Segs); i++ {
-			if tx.Segs[i].ID != edi.SegSE {
-				span(i)
-			}
-		}
-		claimsOf(h)
 	}
-	// SE, rebuilt; its leading white space is the input's.
+	w.b = append(b, tx.Raw[s.End:s.Stop()]...) // the input's terminator
+	w.count++
+	w.spans(hl.Seg+1, hl.OwnEnd)
+	w.claimsOf(h)
+}
+
+// se writes the SE with the rebuilt count; its leading white space is the
+// input's.
+func (w *splitTx) se() []byte {
+	tx, d := w.tx, w.tx.Interchange.Delims
 	lead := []byte(tx.LineEnding())
 	term := []byte{d.Segment}
 	if last := len(tx.Segs) - 1; last >= 0 && tx.Segs[last].ID == edi.SegSE {
 		s := tx.Segs[last]
 		lead, term = tx.Raw[tx.Lead(last):s.Start], tx.Raw[s.End:s.Stop()]
 	}
-	b = append(b, lead...)
+	b := append(w.b, lead...)
 	b = append(b, "SE"...)
 	b = append(b, d.Element)
-	b = strconv.AppendInt(b, int64(count+1), 10)
+	b = strconv.AppendInt(b, int64(w.count+1), 10)
 	b = append(b, d.Element)
 	b = append(b, tx.ST02...)
 	return append(b, term...)

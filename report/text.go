@@ -37,8 +37,7 @@ func (p *TextPrinter) paint(code, s string) string {
 }
 
 // appendPaint appends the parts of s, in color when asked. Findings are
-// appended in place: Render allocates nothing per finding (fixtures/bench
-// BenchmarkWriters/text).
+// appended in place, so that Render allocates nothing per finding.
 func (p *TextPrinter) appendPaint(b []byte, code string, s ...string) []byte {
 	if p.Color {
 		b = append(b, code...)

@@ -1,4 +1,4 @@
-// Package rules holds scrub837's rule catalog: the code tables of RULES.md
+// Package rules holds scrub837's rule catalog: the code tables of docs/rules.md
 // as data (embedded, overridable with --rules) and the rules that read them,
 // one file per rule family.
 package rules
@@ -92,9 +92,8 @@ type Catalog struct {
 }
 
 // index is what Check reads for every line, keyed by small integers
-// instead of strings: string-keyed map lookups were a third of the
-// engine's time (fixtures/bench BenchmarkEngine, -cpuprofile). The catalog
-// is not changed once loaded, so it is built once.
+// instead of strings, since it runs for every line of a batch. The catalog
+// does not change once loaded, so it is built once.
 type index struct {
 	addons      []indexedAddon // the enabled add-ons
 	facilityPOS table
@@ -124,9 +123,8 @@ type indexedAddon struct {
 }
 
 // factTable maps code keys to facts by open addressing, at most a quarter
-// full: a multiply, a shift and nearly always one compare. It replaced a Go
-// map, whose lookup was the add-on rules' largest cost (fixtures/bench
-// BenchmarkScrub -cpuprofile).
+// full: a multiply, a shift and nearly always one compare, where a Go map's
+// lookup was the add-on rules' largest cost (docs/performance.md).
 type factTable struct {
 	keys  []uint64 // 0: empty (no code has key 0)
 	facts []*Facts

@@ -11,7 +11,7 @@ import (
 	"github.com/scrub837/scrub837/rules"
 )
 
-// expandRanges is this test's own reading of RULES.md's "LOW–HIGH" notation.
+// expandRanges is this test's own reading of docs/rules.md's "LOW–HIGH" notation.
 func expandRanges(s string) []string {
 	var out []string
 	for _, tok := range strings.Fields(s) {
@@ -27,7 +27,7 @@ func expandRanges(s string) []string {
 	return out
 }
 
-// The tables of RULES.md, transcribed independently of catalog.rules.
+// The tables of docs/rules.md, transcribed independently of catalog.rules.
 func TestTablesMatchRULESmd(t *testing.T) {
 	cat := rules.Default()
 	always := "10160 20206 20220 20225 20520 20525 20526 20550 20551 20552 20553 20555 20600 20605 20610 20612 20615 21116 21550 23350 24220 25246 27093 27095 27648 32400 32553 36002 38220 38221 38505 38794 41019 42400 42405 47000 47001 48102 49180 49411 50200 50390 51100 51101 51102 55876 60100 62268 62269 64505 64600 64605"
@@ -36,7 +36,7 @@ func TestTablesMatchRULESmd(t *testing.T) {
 		dated[c] = 20200101
 	}
 	tableA := byCode(cat.Table(rules.TablePrimary, "77002"))
-	assert.Len(t, tableA, 72, "RULES.md: 72 codes in table A")
+	assert.Len(t, tableA, 72, "docs/rules.md: 72 codes in table A")
 	for _, c := range strings.Fields(always) {
 		if assert.Contains(t, tableA, c) {
 			assert.Zero(t, tableA[c].From, c)
@@ -75,7 +75,7 @@ func TestTablesMatchRULESmd(t *testing.T) {
 	assert.Equal(t, "1", addon(t, cat, "77002").MUE.String())
 }
 
-// The rule ids, severities and 277CA codes of RULES.md: a contract.
+// The rule ids, severities and 277CA codes of docs/rules.md: a contract.
 func TestCatalogMatchesRULESmd(t *testing.T) {
 	want := []struct{ id, sev, stc01, stc10 string }{
 		{"AOC-NO-PRIMARY", "error", "A8:736", "A8:454"},

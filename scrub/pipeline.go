@@ -95,44 +95,63 @@ func Run(name string, r io.Reader, o Options, sum *finding.Summary) error {
 	p := edi.NewParser(r)
 	p.Name = name
 	sum.Files++
-	claims, largest := 0, 0
-	// report runs before the item is handed on: once written, a recycled
-	// transaction is empty.
-	report := func(it *edi.Item) {
-		if it.Tx == nil {
-			return
-		}
-		if n := len(it.Tx.Raw); n > largest && o.Largest != nil {
-			largest = n
-			o.Largest(n)
-		}
-		if o.Progress != nil {
-			claims += it.Tx.CLMs
-			o.Progress(p.Offset(), claims)
-		}
-	}
+	var err error
 	if o.Jobs <= 1 {
-		for {
-			it, ok := p.Next()
-			if !ok {
-				break
-			}
-			s := &slot{it: it}
-			report(&s.it)
-			o.process(s)
-			if err := o.write(s, sum); err != nil {
-				return err
-			}
-		}
-		sum.Bytes += p.Offset()
-		return p.Err()
+		err = o.serial(p, sum)
+	} else {
+		err = o.parallel(p, sum)
 	}
+	sum.Bytes += p.Offset()
+	if err != nil {
+		return err
+	}
+	return p.Err()
+}
 
-	// The writer holds the oldest slot and the order queue jobs-1 more: one
-	// per worker, while the producer parses the next. In flight at most:
-	// jobs+1 transactions, whatever the file.
-	// (An unbuffered queue kept only one worker busy: the producer waited for
-	// the writer before it could hand the next transaction to a worker.)
+// reporter tells Options.Largest and Options.Progress of each transaction
+// read, before it is handed on: once written, a recycled transaction is
+// empty.
+type reporter struct {
+	o               *Options
+	p               *edi.Parser
+	claims, largest int
+}
+
+func (r *reporter) see(it *edi.Item) {
+	if it.Tx == nil {
+		return
+	}
+	if n := len(it.Tx.Raw); n > r.largest && r.o.Largest != nil {
+		r.largest = n
+		r.o.Largest(n)
+	}
+	if r.o.Progress != nil {
+		r.claims += it.Tx.CLMs
+		r.o.Progress(r.p.Offset(), r.claims)
+	}
+}
+
+// serial scrubs and writes each item on the calling goroutine.
+func (o *Options) serial(p *edi.Parser, sum *finding.Summary) error {
+	rep := reporter{o: o, p: p}
+	for it, ok := p.Next(); ok; it, ok = p.Next() {
+		s := &slot{it: it}
+		rep.see(&s.it)
+		o.process(s)
+		if err := o.write(s, sum); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parallel hands transactions to o.Jobs workers and writes them in input
+// order. The writer holds the oldest slot and the order queue jobs-1 more:
+// one per worker, while the producer parses the next. In flight at most:
+// jobs+1 transactions, whatever the file. (An unbuffered queue would keep
+// only one worker busy: the producer would wait for the writer before it
+// could hand the next transaction to a worker.)
+func (o *Options) parallel(p *edi.Parser, sum *finding.Summary) error {
 	order := make(chan *slot, o.Jobs-1)
 	work := make(chan *slot)
 	var wg sync.WaitGroup
@@ -157,13 +176,10 @@ func Run(name string, r io.Reader, o Options, sum *finding.Summary) error {
 			}
 		}
 	}()
-	for {
-		it, ok := p.Next()
-		if !ok {
-			break
-		}
+	rep := reporter{o: o, p: p}
+	for it, ok := p.Next(); ok; it, ok = p.Next() {
 		s := &slot{it: it, done: make(chan struct{})}
-		report(&s.it)
+		rep.see(&s.it)
 		// Queued for the writer first, then handed to a worker: the writer
 		// waits on slots in queue order, and each has reached a worker
 		// before any later one, so nothing waits on a slot no worker has.
@@ -178,11 +194,7 @@ func Run(name string, r io.Reader, o Options, sum *finding.Summary) error {
 	close(order)
 	wg.Wait()
 	<-written
-	sum.Bytes += p.Offset()
-	if werr != nil {
-		return werr
-	}
-	return p.Err()
+	return werr
 }
 
 // freeRender holds rendered-output buffers. Like the transaction arrays it

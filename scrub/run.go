@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/scrub837/scrub837/edi"
 	"github.com/scrub837/scrub837/finding"
@@ -91,6 +92,7 @@ type Batch struct {
 // printer or output failed, or a claim went missing.
 func (b *Batch) Files(names []string) (sum finding.Summary, whole bool, err error) {
 	whole = true
+	start := time.Now()
 	problem := func(format string, args ...any) {
 		whole = false
 		if b.Problem != nil {
@@ -105,6 +107,7 @@ func (b *Batch) Files(names []string) (sum finding.Summary, whole bool, err erro
 	for _, u := range sum.Unsupported {
 		problem("%s", u)
 	}
+	sum.Elapsed = time.Since(start)
 	for _, p := range b.Printers {
 		if err := p.Close(&sum); err != nil {
 			return sum, whole, err

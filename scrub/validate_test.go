@@ -17,7 +17,7 @@ import (
 )
 
 // An element-by-element check of the acknowledgments against 005010X214
-// (277CA) and 005010X231A1 (999) as ../shared/X12.md summarises them,
+// (277CA) and 005010X231A1 (999) as docs/x12.md summarises them,
 // written independently of the writers: it reads their output as text.
 
 // ackT is what the validator needs of a test: a *testing.T, or a recorder

@@ -58,7 +58,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVarP(&c.output, "output", "o", "", "write the output to PATH instead of standard output")
 	fs.StringVar(&c.clean, "clean", "", "also write the accepted claims as a valid 837P to PATH")
 	fs.StringVar(&c.rejected, "rejected", "", "also write the rejected claims as a valid 837P to PATH")
-	fs.StringArrayVar(&c.rules, "rules", nil, "extra or overriding rule data (README \"Overriding rules\"); may repeat")
+	fs.StringArrayVar(&c.rules, "rules", nil, "extra or overriding rule data (docs/rules.md); may repeat")
 	fs.BoolVar(&c.ig, "ig", false, "also check each claim against moov-io/x12's 005010X222A1 rules (slower)")
 	fs.BoolVar(&c.listRules, "list-rules", false, "print the rule catalog: id, severity, one-line summary")
 	fs.StringVar(&c.explain, "explain", "", "print one rule's documentation, with sources and an example")
@@ -176,9 +176,7 @@ func (c *config) execute(files []string, stdin io.Reader, stdout, stderr io.Writ
 	if c.ig {
 		b.Engine.Extra = igcheck.New(cat)
 	}
-	start := time.Now()
 	sum, whole, err := b.Files(files)
-	sum.Elapsed = time.Since(start)
 	switch {
 	case err != nil:
 		outs.Discard()
@@ -366,17 +364,11 @@ func (l *limiter) see(tx int) {
 // parallel jobs whose largest transaction so far has tx bytes. A
 // transaction in flight (one per job, and one more being read) holds its
 // bytes, segment index, 837P model, findings and rendered output: about five
-// times its bytes, counted as at least 8 MiB; 16 MiB more hold the rest. On
-// the 5,000-claim benchmark batch (2.1 MB transactions) the live heap peaks
-// at about 16 MB with one job, 29 with two and 40 with three
-// (GODEBUG=gctrace=1). A limit a little above the live heap makes the
-// collector run before the heap doubles, which keeps two jobs at 40–54 MB
-// RSS where the collector's default target would pass 64 MB. Below the live
-// heap the collector runs without end: the fixed 26 + 7 MiB per job this
-// replaced ran it 40 times in a 0.3 s run with three jobs (8 times now) and,
-// on 20,000-claim transactions, 24 times with two jobs, no faster than one
-// (13 now; README "Performance"). GOMEMLIMIT or GOGC in the environment
-// take precedence.
+// times its bytes, counted as at least 8 MiB; 16 MiB more hold the rest. A
+// limit a little above the live heap makes the collector run before the
+// heap doubles, which keeps RSS within bounds; a limit below the live heap
+// would run the collector without end (docs/performance.md). GOMEMLIMIT or
+// GOGC in the environment take precedence.
 func memoryLimit(jobs, tx int) int64 {
 	perTx := max(5*int64(tx), 8<<20)
 	return 16<<20 + int64(max(jobs, 1)+1)*perTx

@@ -131,9 +131,9 @@ func pad(s string, n int) string {
 }
 
 // moovLimits names the 005010X222A1 constructs a claim uses that
-// moov-io/x12 v0.1.0's 837P rules do not know (measured: edi's
-// differential test and the README), so that an IG-STRUCTURE warning about
-// them is not mistaken for a fault of the claim.
+// moov-io/x12 v0.1.0's 837P rules do not know (edi's differential test
+// finds them), so that an IG-STRUCTURE warning about them is not mistaken
+// for a fault of the claim.
 func moovLimits(m *claim.Model, c *claim.Claim) string {
 	var parts []string
 	if c.HL >= 0 && m.HLs[c.HL].Level == "23" {

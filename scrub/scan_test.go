@@ -1,0 +1,100 @@
+package scrub_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/scrub837/scrub837/edi"
+	"github.com/scrub837/scrub837/finding"
+	"github.com/scrub837/scrub837/internal/build"
+	"github.com/scrub837/scrub837/rules"
+	"github.com/scrub837/scrub837/scrub"
+)
+
+// kept is what a caller keeps of a verdict.
+type kept struct {
+	id, transaction, charge string
+	rejected                bool
+	findings                []finding.Finding
+}
+
+// TestScanHandsOverValuesThatStay: a caller keeps every verdict it is
+// handed, across hundreds of transactions whose memory the run recycles;
+// after the run every claim id and finding still reads as a run that
+// recycles nothing says.
+func TestScanHandsOverValuesThatStay(t *testing.T) {
+	in := build.Batch(build.BatchOptions{Seed: 5, Claims: 20000, PerTx: 50})
+	var got []kept
+	require.NoError(t, scrub.Scan(bytes.NewReader(in), nil, func(v scrub.Verdict) error {
+		got = append(got, kept{v.ID, v.Transaction, v.Charge, v.Rejected, v.Findings})
+		return nil
+	}))
+
+	var want []kept
+	e := scrub.New(rules.Default())
+	p := edi.NewParser(bytes.NewReader(in))
+	for it, ok := p.Next(); ok; it, ok = p.Next() {
+		if it.Tx == nil {
+			continue
+		}
+		res := e.Scrub(it.Tx) // owns its memory: nothing is released or reused
+		for ci, cr := range res.Claims {
+			c := &res.Model.Claims[ci]
+			want = append(want, kept{c.ID, it.Tx.ST02, c.ChargeRaw, cr.Rejected, cr.Findings})
+		}
+	}
+	require.NoError(t, p.Err())
+	require.Len(t, got, 20000)
+	flagged := 0
+	for i := range want {
+		if len(want[i].findings) > 0 {
+			flagged++
+		}
+		require.Equal(t, want[i], got[i], "claim %d", i)
+	}
+	assert.Greater(t, flagged, 1000, "the batch has findings to keep")
+}
+
+func TestScanErrors(t *testing.T) {
+	read := func(t *testing.T, path string) []byte {
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		return b
+	}
+	var ie *edi.InputError
+	cases := []struct {
+		name  string
+		in    []byte
+		check func(t *testing.T, err error)
+	}{
+		{"UTF-16", read(t, "../fixtures/hostile/utf16-le-bom.x12"), func(t *testing.T, err error) { assert.ErrorAs(t, err, &ie) }},
+		{"not X12", read(t, "../fixtures/hostile/not-x12.txt"), func(t *testing.T, err error) { assert.ErrorAs(t, err, &ie) }},
+		{"837I", read(t, "../fixtures/hostile/837i.x12"), func(t *testing.T, err error) { assert.ErrorIs(t, err, scrub.ErrNot837P) }},
+		{"truncated before the first claim", read(t, "../fixtures/hostile/truncated-before-claim.x12"),
+			func(t *testing.T, err error) { assert.ErrorIs(t, err, scrub.ErrNoClaim) }},
+		{"demo", read(t, "../fixtures/demo.x12"), func(t *testing.T, err error) { assert.NoError(t, err) }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.check(t, scrub.Scan(bytes.NewReader(c.in), nil, func(scrub.Verdict) error { return nil }))
+		})
+	}
+	t.Run("the callback's error ends the scan", func(t *testing.T) {
+		stop := errors.New("enough")
+		n := 0
+		err := scrub.Scan(bytes.NewReader(read(t, "../fixtures/demo.x12")), nil, func(scrub.Verdict) error {
+			n++
+			if n == 3 {
+				return stop
+			}
+			return nil
+		})
+		assert.ErrorIs(t, err, stop)
+		assert.Equal(t, 3, n)
+	})
+}
