@@ -348,7 +348,7 @@ func (p *Parser) body() {
 	pos := r.pos
 	// The run must end where the reader stands, so that it extends to what
 	// is indexed here.
-	if n := len(p.run); n > 0 && !(cap(p.run) > n && &p.run[:n+1][n] == &buf[pos]) {
+	if n := len(p.run); n > 0 && (cap(p.run) <= n || &p.run[:n+1][n] != &buf[pos]) {
 		p.flushRun()
 	}
 	runStart := pos - len(p.run)

@@ -287,10 +287,10 @@ func claimDates(w *segWriter, c *claim.Claim, today string) {
 			hi = l.DOSEnd
 		}
 	}
-	switch {
-	case lo == 0:
+	switch lo {
+	case 0:
 		w.seg("DTP", "472", "D8", today)
-	case lo == hi:
+	case hi:
 		w.seg("DTP", "472", "D8", w.d8(lo, 0))
 	default:
 		w.seg("DTP", "472", "RD8", w.d8(lo, hi))

@@ -460,7 +460,7 @@ func (c *Catalog) read(r io.Reader, name string, builtin bool) error {
 			err = c.apply(words, where, builtin)
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %v", where, err)
+			return fmt.Errorf("%s: %w", where, err)
 		}
 	}
 	return sc.Err()

@@ -196,7 +196,6 @@ func TestOverrides(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cat := rules.Default()
 			cat, err := rules.LoadFrom("test.rules", strings.NewReader(tc.overrides))
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, findings(t, cat, tc.claim))

@@ -48,23 +48,31 @@ func main() {
 	o := build.BatchOptions{Seed: seed, Claims: claims, PerTx: perTx, MoovCompat: moov, FailPercent: failPercent,
 		Delims: build.Options{Delims: edi.Delimiters{Element: delims[0], Component: delims[1], Segment: delims[2], Repetition: delims[3]},
 			Newline: map[string]string{"": "", "lf": "\n", "crlf": "\r\n"}[nl]}}
+	if err := write(out, o); err != nil {
+		_, _ = fmt.Fprintln(os.Stderr, "gen837:", err)
+		os.Exit(2)
+	}
+}
+
+// write writes the batch to path ("-": standard output).
+func write(path string, o build.BatchOptions) error {
 	w := os.Stdout
-	if out != "-" {
-		f, err := os.Create(out)
+	if path != "-" {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "gen837:", err)
-			os.Exit(2)
+			return err
 		}
-		defer f.Close()
 		w = f
 	}
 	bw := bufio.NewWriterSize(w, 1<<20)
-	if err := build.WriteBatch(bw, o); err != nil {
-		fmt.Fprintln(os.Stderr, "gen837:", err)
-		os.Exit(2)
+	err := build.WriteBatch(bw, o)
+	if err == nil {
+		err = bw.Flush()
 	}
-	if err := bw.Flush(); err != nil {
-		fmt.Fprintln(os.Stderr, "gen837:", err)
-		os.Exit(2)
+	if w != os.Stdout {
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
 	}
+	return err
 }

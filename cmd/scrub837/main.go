@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -31,7 +32,7 @@ func main() {
 	go func() {
 		s := <-sig
 		atomicfile.RemoveAll()
-		fmt.Fprintf(os.Stderr, "scrub837: %v: stopped; no output file was put in place\n", s)
+		diag(os.Stderr, "%v: stopped; no output file was put in place", s)
 		os.Exit(130)
 	}()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
@@ -74,17 +75,25 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			fmt.Fprintf(stdout, "usage: scrub837 [flags] [FILE ...]   (no FILE, or \"-\": standard input)\n\n%s", fs.FlagUsages())
+			if _, err := fmt.Fprintf(stdout, "usage: scrub837 [flags] [FILE ...]   (no FILE, or \"-\": standard input)\n\n%s", fs.FlagUsages()); err != nil {
+				return 2
+			}
 			return 0
 		}
-		fmt.Fprintf(stderr, "scrub837: %v (see scrub837 --help)\n", err)
+		diag(stderr, "%v (see scrub837 --help)", err)
 		return 2
 	}
 	code, err := c.execute(fs.Args(), stdin, stdout, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "scrub837: %v\n", err)
+		diag(stderr, "%v", err)
 	}
 	return code
+}
+
+// diag prints one diagnostic line on standard error. A diagnostic that
+// cannot be written has nowhere else to go: its error is dropped.
+func diag(stderr io.Writer, format string, args ...any) {
+	_, _ = fmt.Fprintf(stderr, "scrub837: "+format+"\n", args...)
 }
 
 func (c *config) check() error {
@@ -133,7 +142,9 @@ func (c *config) execute(files []string, stdin io.Reader, stdout, stderr io.Writ
 		return 2, err
 	}
 	if c.version {
-		fmt.Fprintln(stdout, version())
+		if _, err := fmt.Fprintln(stdout, version()); err != nil {
+			return 2, err
+		}
 		return 0, nil
 	}
 	cat, err := rules.Load(c.rules...)
@@ -165,7 +176,7 @@ func (c *config) execute(files []string, stdin io.Reader, stdout, stderr io.Writ
 	b := scrub.Batch{
 		Options: scrub.Options{Engine: scrub.New(cat), Printers: printers, Jobs: c.jobs, Largest: memoryLimiter(c.jobs)},
 		Stdin:   stdin,
-		Problem: func(msg string) { fmt.Fprintf(stderr, "scrub837: %s\n", msg) },
+		Problem: func(msg string) { diag(stderr, "%s", msg) },
 		Progress: func(name string, size int64) (func(int64, int), func()) {
 			if bar := newProgress(stderr, name, size); bar != nil {
 				return bar.update, bar.finish
@@ -193,7 +204,7 @@ func (c *config) execute(files []string, stdin io.Reader, stdout, stderr io.Writ
 		return 2, err
 	}
 	if !c.quiet && (c.format != "text" || c.output != "") {
-		fmt.Fprintln(stderr, sum.Line())
+		_, _ = fmt.Fprintln(stderr, sum.Line()) // like diag: nowhere else to report it
 	}
 	switch {
 	case c.failOn == "error" && sum.Rejected > 0, c.failOn == "warning" && sum.Flagged > 0:
@@ -299,8 +310,9 @@ func version() string {
 }
 
 func listRules(w io.Writer, cat *rules.Catalog) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSEVERITY\t277CA\tSUMMARY")
+	var b bytes.Buffer
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	rows := []string{"ID\tSEVERITY\t277CA\tSUMMARY"}
 	for _, r := range cat.Rules() {
 		name := r.ID
 		if r.ID == "X12" {
@@ -313,7 +325,7 @@ func listRules(w io.Writer, cat *rules.Catalog) error {
 		if stc == "" {
 			stc = "—"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, r.Severity, stc, r.Summary)
+		rows = append(rows, name+"\t"+r.Severity.String()+"\t"+stc+"\t"+r.Summary)
 	}
 	var addons []string
 	for _, a := range cat.Addons() {
@@ -323,8 +335,15 @@ func listRules(w io.Writer, cat *rules.Catalog) error {
 		}
 		addons = append(addons, a.Code+" "+state)
 	}
-	fmt.Fprintf(tw, "\nadd-on codes checked: %s\n", strings.Join(addons, ", "))
-	return tw.Flush()
+	rows = append(rows, "", "add-on codes checked: "+strings.Join(addons, ", "))
+	if _, err := io.WriteString(tw, strings.Join(rows, "\n")+"\n"); err != nil {
+		return err
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := w.Write(b.Bytes())
+	return err
 }
 
 func explain(w io.Writer, cat *rules.Catalog, id string) (int, error) {
@@ -333,15 +352,19 @@ func explain(w io.Writer, cat *rules.Catalog, id string) (int, error) {
 	if !found || !ok {
 		return 2, usageError{fmt.Sprintf("--explain %q: no such rule (see scrub837 --list-rules)", id)}
 	}
-	fmt.Fprintf(w, "%s (%s): %s\n", id, r.Severity, r.Summary)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s): %s\n", id, r.Severity, r.Summary)
 	if r.STC01 != "" {
-		fmt.Fprintf(w, "277CA: STC01 %s", r.STC01)
+		fmt.Fprintf(&b, "277CA: STC01 %s", r.STC01)
 		if r.STC10 != "" {
-			fmt.Fprintf(w, ", STC10 %s", r.STC10)
+			fmt.Fprintf(&b, ", STC10 %s", r.STC10)
 		}
-		fmt.Fprintln(w, ", STC03 U")
+		b.WriteString(", STC03 U\n")
 	}
-	fmt.Fprintf(w, "\n%s\n", doc)
+	fmt.Fprintf(&b, "\n%s\n", doc)
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return 2, err
+	}
 	return 0, nil
 }
 

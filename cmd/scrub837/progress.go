@@ -56,13 +56,13 @@ func (p *progress) update(done int64, claims int) {
 	} else {
 		line = fmt.Sprintf("\r%s  %.1f MB  %.1f MB/s  %.0f claims/s ", p.name, float64(done)/1e6, rate, cps)
 	}
-	fmt.Fprint(p.w, line)
+	_, _ = fmt.Fprint(p.w, line) // a bar that cannot be drawn is not worth failing for
 	p.drawn = true
 }
 
 func (p *progress) finish() {
 	if p.drawn {
-		fmt.Fprint(p.w, "\r\x1b[K")
+		_, _ = fmt.Fprint(p.w, "\r\x1b[K")
 	}
 }
 

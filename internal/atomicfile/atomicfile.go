@@ -11,10 +11,13 @@ import (
 // File is an output written to a temporary name in the target's
 // directory and renamed into place only by Commit: a crash or an
 // interrupted run never leaves half a clean file a pipeline could submit.
+// Outputs carry patient data: a new file is made 0600, and a file replaced
+// keeps its permissions.
 type File struct {
 	*bufio.Writer
 	f      *os.File
 	target string
+	mode   os.FileMode // the target's permissions when it exists, else 0 (the temporary's 0600 stays)
 }
 
 var (
@@ -35,7 +38,11 @@ func Create(path string) (*File, error) {
 	openMu.Lock()
 	openTmp[f.Name()] = true
 	openMu.Unlock()
-	return &File{Writer: bufio.NewWriterSize(f, 256<<10), f: f, target: path}, nil
+	a := &File{Writer: bufio.NewWriterSize(f, 256<<10), f: f, target: path}
+	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
+		a.mode = st.Mode().Perm()
+	}
+	return a, nil
 }
 
 func forget(name string) {
@@ -55,22 +62,24 @@ func (a *File) Commit() error {
 	if cerr := a.f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = os.Chmod(name, 0o644)
+	if err == nil && a.mode != 0 {
+		err = os.Chmod(name, a.mode) // the file it replaces keeps its permissions
 	}
 	if err == nil {
 		err = os.Rename(name, a.target)
 	}
 	if err != nil {
-		os.Remove(name)
+		_ = os.Remove(name) // the error to report is err
 	}
 	return err
 }
 
 // Abort removes the temporary file; the target is left untouched.
 func (a *File) Abort() {
-	a.f.Close()
-	os.Remove(a.f.Name())
+	// Best effort: the run is already failing, and a temporary left behind
+	// is hidden and named after its target.
+	_ = a.f.Close()
+	_ = os.Remove(a.f.Name())
 	forget(a.f.Name())
 }
 
@@ -80,7 +89,7 @@ func RemoveAll() {
 	openMu.Lock()
 	defer openMu.Unlock()
 	for name := range openTmp {
-		os.Remove(name)
+		_ = os.Remove(name) // best effort, on the way out
 		delete(openTmp, name)
 	}
 }
