@@ -1,6 +1,7 @@
-// Package edi reads and writes X12: delimiters, segments with their byte
-// positions, envelopes, the 837P claim model, and the acknowledgment and
-// 837 writers that scrub837 produces.
+// Package edi reads X12 syntax: delimiters from the ISA, segments with
+// their byte positions (Reader), and envelopes and whole transaction sets
+// as bytes with an index of their segments (Parser). It knows nothing of
+// what an 837P means: package claim reads that.
 package edi
 
 import (

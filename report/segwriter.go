@@ -1,3 +1,8 @@
+// Package report writes scrub837's output formats, one file each: the text
+// report (text.go), NDJSON (json.go), the 277CA (ack277.go) and 999
+// (ack999.go) acknowledgments, the annotated 837 (annotated.go) and the
+// clean and rejected 837 files (split.go). Each is a scrub.Printer: Render
+// formats one scrubbed transaction set, Write puts it in input order.
 package report
 
 import (

@@ -127,7 +127,7 @@ type indexedAddon struct {
 // lookup was the add-on rules' largest cost (docs/performance.md).
 type factTable struct {
 	keys  []uint64 // 0: empty (no code has key 0)
-	facts []*Facts
+	facts []*codeFacts
 	shift uint
 	n     int // keys set
 }
@@ -135,7 +135,7 @@ type factTable struct {
 func (t *factTable) slot(k uint64) int { return int((k * 0x9E3779B97F4A7C15) >> t.shift) }
 
 // get returns the facts of key k, or nil.
-func (t *factTable) get(k uint64) *Facts {
+func (t *factTable) get(k uint64) *codeFacts {
 	if k == 0 || len(t.keys) == 0 {
 		return nil
 	}
@@ -151,14 +151,14 @@ func (t *factTable) get(k uint64) *Facts {
 }
 
 // set makes k's facts f, growing the table to stay at most a quarter full.
-func (t *factTable) set(k uint64, f *Facts) {
+func (t *factTable) set(k uint64, f *codeFacts) {
 	if 4*(t.n+1) > len(t.keys) {
 		old := *t
 		size := 16
 		for size < 8*(t.n+1) {
 			size *= 2
 		}
-		t.keys, t.facts, t.shift, t.n = make([]uint64, size), make([]*Facts, size), uint(64-bits.TrailingZeros(uint(size))), 0
+		t.keys, t.facts, t.shift, t.n = make([]uint64, size), make([]*codeFacts, size), uint(64-bits.TrailingZeros(uint(size))), 0
 		for i, key := range old.keys {
 			if key != 0 {
 				t.set(key, old.facts[i])
@@ -195,7 +195,7 @@ func codeKey(s string) uint64 {
 }
 
 // factsOf returns the facts of code under add-on a, or nil.
-func (a *indexedAddon) factsOf(code string) *Facts { return a.facts.get(codeKey(code)) }
+func (a *indexedAddon) factsOf(code string) *codeFacts { return a.facts.get(codeKey(code)) }
 
 // addonOf returns the enabled add-on of code, or nil.
 func (c *Catalog) addonOf(code string) *indexedAddon {
@@ -208,27 +208,27 @@ func (c *Catalog) addonOf(code string) *indexedAddon {
 	return nil
 }
 
-// Facts are what the tables of one add-on say about one code, indexed by
+// codeFacts are what the tables of one add-on say about one code, indexed by
 // kind: every rule reads them with one map lookup per line instead of one
 // per table.
-type Facts [numKinds]*Row
+type codeFacts [numKinds]*Row
 
-// The kinds of Facts.
+// The kinds of codeFacts.
 const (
-	KindPrimary = iota
-	KindCPTPrimary
-	KindAltPrimary // a primary of an alternative add-on (77003 for 77002)
-	KindIncluded
-	KindCentralVenous
-	KindArthrographySI
-	KindGuidance
+	kindPrimary = iota
+	kindCPTPrimary
+	kindAltPrimary // a primary of an alternative add-on (77003 for 77002)
+	kindIncluded
+	kindCentralVenous
+	kindArthrographySI
+	kindGuidance
 	numKinds
 )
 
 // kindTable names the table each kind is read from (the alternative's
 // primaries are read through the alternative table).
-var kindTable = [numKinds]string{KindPrimary: TablePrimary, KindCPTPrimary: TableCPTPrimary, KindIncluded: TableIncluded,
-	KindCentralVenous: TableCentralVenous, KindArthrographySI: TableArthrographySI, KindGuidance: TableGuidance}
+var kindTable = [numKinds]string{kindPrimary: TablePrimary, kindCPTPrimary: TableCPTPrimary, kindIncluded: TableIncluded,
+	kindCentralVenous: TableCentralVenous, kindArthrographySI: TableArthrographySI, kindGuidance: TableGuidance}
 
 // index builds, once, the per-code facts of every enabled add-on.
 func (c *Catalog) index() *index {
@@ -251,7 +251,7 @@ func (c *Catalog) index() *index {
 			set := func(k string, kind int, r *Row) {
 				f := ia.factsOf(k)
 				if f == nil {
-					f = &Facts{}
+					f = &codeFacts{}
 					ia.facts.set(codeKey(k), f)
 				}
 				f[kind] = r
@@ -272,7 +272,7 @@ func (c *Catalog) index() *index {
 						row.Until = altRow.Until
 					}
 					row.Source = alt // names the alternative add-on
-					set(k, KindAltPrimary, &row)
+					set(k, kindAltPrimary, &row)
 				}
 			}
 			c.idx.addons = append(c.idx.addons, ia)

@@ -69,8 +69,8 @@ type sameDOS struct {
 	line  *claim.Line
 	addon *Addon
 	// of lists, by kind, the lines whose code has that kind for this
-	// add-on in effect on the DOS: of[KindPrimary] are the primaries,
-	// of[KindCPTPrimary] the CPT-only primaries (55700), of[KindAltPrimary]
+	// add-on in effect on the DOS: of[kindPrimary] are the primaries,
+	// of[kindCPTPrimary] the CPT-only primaries (55700), of[kindAltPrimary]
 	// the primaries of an alternative add-on (77003), …. Their arrays are
 	// kept from line to line: only lengths are reset.
 	of         [numKinds][]int
@@ -158,7 +158,7 @@ func (k *checker) summarize(li int, l *claim.Line, a *indexedAddon) *sameDOS {
 				s.of[kind] = append(s.of[kind], oi)
 			}
 		}
-		if r := f[KindAltPrimary]; r != nil && r.InEffect(l.DOS) && len(s.altAddons) == 0 {
+		if r := f[kindAltPrimary]; r != nil && r.InEffect(l.DOS) && len(s.altAddons) == 0 {
 			s.altAddons = append(s.altAddons, r.Source)
 		}
 	}

@@ -39,7 +39,7 @@ func TestIndex(t *testing.T) {
 	a := cat.addonOf("77002")
 	require.NotNil(t, a)
 	require.NotNil(t, a.factsOf("20610"))
-	assert.NotNil(t, a.factsOf("20610")[KindPrimary])
+	assert.NotNil(t, a.factsOf("20610")[kindPrimary])
 	assert.Nil(t, a.factsOf("99213"))
 
 	assert.Nil(t, a.factsOf(""))
@@ -50,7 +50,7 @@ func TestIndex(t *testing.T) {
 	require.NotNil(t, cat.addonOf("77003"), "the override enabled 77003")
 	f := cat.addonOf("77002").factsOf("A1")
 	require.NotNil(t, f, "a short code is found")
-	assert.NotNil(t, f[KindPrimary])
+	assert.NotNil(t, f[kindPrimary])
 	assert.Nil(t, cat.addonOf("77002").factsOf("A"))
 
 	_, err = LoadFrom("test.rules", strings.NewReader("addon 770020 on\n"))
@@ -90,15 +90,15 @@ func TestFacility(t *testing.T) {
 // growth, overwrites, neighbouring keys and keys never set.
 func TestFactTable(t *testing.T) {
 	var tab factTable
-	want := map[uint64]*Facts{}
+	want := map[uint64]*codeFacts{}
 	assert.Nil(t, tab.get(codeKey("77002")), "empty table")
 	for i := 0; i < 3000; i++ {
 		k := codeKey(strconv.Itoa(10000 + i*7))
-		f := &Facts{}
+		f := &codeFacts{}
 		tab.set(k, f)
 		want[k] = f
 		if i%3 == 0 { // overwrite
-			f = &Facts{}
+			f = &codeFacts{}
 			tab.set(k, f)
 			want[k] = f
 		}

@@ -6,9 +6,9 @@ package rules
 
 func (k *checker) primaryRules(s *sameDOS) {
 	l, code := s.line, s.addon.Code
-	hasPrimary := len(s.of[KindPrimary]) > 0
-	useAlt := !hasPrimary && len(s.of[KindAltPrimary]) > 0
-	if !hasPrimary && len(s.of[KindCPTPrimary]) == 0 && !useAlt {
+	hasPrimary := len(s.of[kindPrimary]) > 0
+	useAlt := !hasPrimary && len(s.of[kindAltPrimary]) > 0
+	if !hasPrimary && len(s.of[kindCPTPrimary]) == 0 && !useAlt {
 		k.report("AOC-NO-PRIMARY", s.idx, l.SV1, 1, 2,
 			k.arena.Concat(code, " on ", k.day(l.DOS), " has no qualifying primary procedure on the same claim and date of service"),
 			k.arena.Concat("bill the guided procedure (for example 20610 or 64415) with the same date on this claim, or remove ", code))
@@ -16,15 +16,15 @@ func (k *checker) primaryRules(s *sameDOS) {
 	if useAlt {
 		alt := s.altAddons[0]
 		k.report(k.arena.Concat("USE-", alt), s.idx, l.SV1, 1, 2,
-			k.arena.Concat("the only guided procedure on ", k.day(l.DOS), " is ", k.codesOf(s.of[KindAltPrimary]), ", a ", alt, " primary (spine or paraspinous): guidance is ", alt, ", not ", code),
+			k.arena.Concat("the only guided procedure on ", k.day(l.DOS), " is ", k.codesOf(s.of[kindAltPrimary]), ", a ", alt, " primary (spine or paraspinous): guidance is ", alt, ", not ", code),
 			k.arena.Concat("replace ", code, " with ", alt, " on this line"))
 	}
-	if !hasPrimary && len(s.of[KindCPTPrimary]) > 0 {
+	if !hasPrimary && len(s.of[kindCPTPrimary]) > 0 {
 		k.report("PRIMARY-NOT-CMS", s.idx, l.SV1, 1, 2,
-			k.arena.Concat("the only primary for ", code, " on ", k.day(l.DOS), " is ", k.codesOf(s.of[KindCPTPrimary]), ": a CPT primary absent from the CMS add-on edit table, so Medicare denies ", code),
+			k.arena.Concat("the only primary for ", code, " on ", k.day(l.DOS), " is ", k.codesOf(s.of[kindCPTPrimary]), ": a CPT primary absent from the CMS add-on edit table, so Medicare denies ", code),
 			k.arena.Concat("for Medicare remove ", code, "; for a payer that pays it, switch this warning off in a --rules file"))
 	}
-	prims := append(append(k.primBuf[:0], s.of[KindPrimary]...), s.of[KindCPTPrimary]...)
+	prims := append(append(k.primBuf[:0], s.of[kindPrimary]...), s.of[kindCPTPrimary]...)
 	if len(prims) == 0 {
 		return
 	}
