@@ -85,7 +85,7 @@ func ourClaims(t *testing.T, b []byte) []string {
 			s := c.ID + " " + c.ChargeRaw
 			for _, l := range c.Lines {
 				parts := append([]string{l.Qualifier(), l.Code}, l.Modifiers()...)
-				e := append(tx.Elements(nil, l.SV1), nil, nil, nil, nil) // SV102 and SV104 always exist
+				e := append(edi.SplitElements(nil, tx.Content(l.SV1), tx.Interchange.Delims.Element), nil, nil, nil, nil) // SV102 and SV104 always exist
 				charge, units := string(e[2]), string(e[4])
 				if d, ok := claim.ParseDecimal(e[2]); ok != l.ChargeOK || d != l.Charge {
 					t.Errorf("claim %s line %s: Charge %s, SV102 %q", c.ID, l.LX, l.Charge, charge)

@@ -198,13 +198,12 @@ func (p *Parser) se(seg *Segment) {
 	}
 	tx := p.tx
 	tx.HasSE = true
-	els := seg.Elements()
 	n := len(tx.Segs)
-	if got := string(Element(els, 1)); got != strconv.Itoa(n) {
+	if got := string(seg.Element(1)); got != strconv.Itoa(n) {
 		tx.Problems = append(tx.Problems, Problem{Rule: "X12-SE-COUNT", Seg: n - 1, Offset: seg.Offset, Elem: 1, IK5: "4",
 			Value: got, Msg: fmt.Sprintf("SE01 says %s segments, the transaction has %d (ST through SE)", Quote(got), n)})
 	}
-	if got := string(Element(els, 2)); got != tx.ST02 {
+	if got := string(seg.Element(2)); got != tx.ST02 {
 		tx.Problems = append(tx.Problems, Problem{Rule: "X12-SE-CONTROL", Seg: n - 1, Offset: seg.Offset, Elem: 2, IK5: "3",
 			Value: got, Msg: fmt.Sprintf("SE02 control number %s differs from ST02 %s", Quote(got), Quote(tx.ST02))})
 	}
@@ -217,11 +216,10 @@ func (p *Parser) stray(seg *Segment, msg string) {
 }
 
 func (p *Parser) openInterchange(seg *Segment) {
-	e := seg.Elements()
 	p.ic = &Interchange{File: p.Name, Seq: p.icSeq, Delims: *seg.d, Raw: clone(seg.Span), Offset: seg.Offset,
-		SenderQual: s(Element(e, 5)), SenderID: strings.TrimSpace(s(Element(e, 6))),
-		ReceiverQual: s(Element(e, 7)), ReceiverID: strings.TrimSpace(s(Element(e, 8))),
-		Date: s(Element(e, 9)), Time: s(Element(e, 10)), Version: s(Element(e, 12)), Control: s(Element(e, 13)), Usage: s(Element(e, 15))}
+		SenderQual: s(seg.Element(5)), SenderID: strings.TrimSpace(s(seg.Element(6))),
+		ReceiverQual: s(seg.Element(7)), ReceiverID: strings.TrimSpace(s(seg.Element(8))),
+		Date: s(seg.Element(9)), Time: s(seg.Element(10)), Version: s(seg.Element(12)), Control: s(seg.Element(13)), Usage: s(seg.Element(15))}
 	p.icSeq++
 	p.emit(Item{Kind: ItemInterchange, Raw: p.ic.Raw, Offset: seg.SpanOffset, Interchange: p.ic})
 }
@@ -241,12 +239,11 @@ func (p *Parser) closeInterchange(at int64, why string, iea *Segment) {
 		return
 	}
 	it.Raw, it.Offset = clone(iea.Span), iea.SpanOffset
-	e := iea.Elements()
-	if got := s(Element(e, 1)); got != strconv.Itoa(ic.Groups) {
+	if got := s(iea.Element(1)); got != strconv.Itoa(ic.Groups) {
 		ic.Problems = append(ic.Problems, Problem{Rule: "X12-IEA-COUNT", Seg: -1, Offset: iea.Offset, Elem: 1, Value: got,
 			Msg: fmt.Sprintf("IEA01 says %s functional groups, the interchange has %d", Quote(got), ic.Groups)})
 	}
-	if got := s(Element(e, 2)); got != ic.Control {
+	if got := s(iea.Element(2)); got != ic.Control {
 		ic.Problems = append(ic.Problems, Problem{Rule: "X12-IEA-CONTROL", Seg: -1, Offset: iea.Offset, Elem: 2, Value: got,
 			Msg: fmt.Sprintf("IEA02 control number %s differs from ISA13 %s", Quote(got), Quote(ic.Control))})
 	}
@@ -257,10 +254,9 @@ func (p *Parser) closeInterchange(at int64, why string, iea *Segment) {
 }
 
 func (p *Parser) openGroup(seg *Segment) {
-	e := seg.Elements()
 	p.grp = &Group{Interchange: p.ic, Seq: p.ic.Groups, Raw: clone(seg.Span), Offset: seg.Offset,
-		FunctionalID: s(Element(e, 1)), Sender: s(Element(e, 2)), Receiver: s(Element(e, 3)), Date: s(Element(e, 4)), Time: s(Element(e, 5)),
-		Control: s(Element(e, 6)), Version: s(Element(e, 8)), controls: map[string]struct{}{}}
+		FunctionalID: s(seg.Element(1)), Sender: s(seg.Element(2)), Receiver: s(seg.Element(3)), Date: s(seg.Element(4)), Time: s(seg.Element(5)),
+		Control: s(seg.Element(6)), Version: s(seg.Element(8)), controls: map[string]struct{}{}}
 	p.ic.Groups++
 	p.emit(Item{Kind: ItemGroup, Raw: p.grp.Raw, Offset: seg.SpanOffset, Interchange: p.ic, Group: p.grp})
 }
@@ -277,12 +273,11 @@ func (p *Parser) closeGroup(at int64, why string, ge *Segment) {
 			Msg: "functional group " + Quote(g.Control) + " has no GE before " + why})
 	} else {
 		it.Raw, it.Offset = clone(ge.Span), ge.SpanOffset
-		e := ge.Elements()
-		if got := s(Element(e, 1)); got != strconv.Itoa(g.Transactions) {
+		if got := s(ge.Element(1)); got != strconv.Itoa(g.Transactions) {
 			g.Problems = append(g.Problems, Problem{Rule: "X12-GE-COUNT", Seg: -1, Offset: ge.Offset, Elem: 1, AK9: "5", Value: got,
 				Msg: fmt.Sprintf("GE01 says %s transaction sets, the group has %d", Quote(got), g.Transactions)})
 		}
-		if got := s(Element(e, 2)); got != g.Control {
+		if got := s(ge.Element(2)); got != g.Control {
 			g.Problems = append(g.Problems, Problem{Rule: "X12-GE-CONTROL", Seg: -1, Offset: ge.Offset, Elem: 2, AK9: "4", Value: got,
 				Msg: fmt.Sprintf("GE02 control number %s differs from GS06 %s", Quote(got), Quote(g.Control))})
 		}
@@ -294,7 +289,6 @@ func (p *Parser) closeGroup(at int64, why string, ge *Segment) {
 }
 
 func (p *Parser) openTx(seg *Segment) {
-	e := seg.Elements()
 	buf := getBuffers(p.hint)
 	tx := &Transaction{Interchange: p.ic, Group: p.grp, Index: p.grp.Transactions, Offset: seg.SpanOffset,
 		Raw: buf.raw, Segs: buf.segs}
@@ -303,7 +297,7 @@ func (p *Parser) openTx(seg *Segment) {
 	tx.Line = seg.Line()
 	p.appendSeg(seg, SegST)
 	// The model's strings point into Raw; these come from the segment itself.
-	tx.ST01, tx.ST02, tx.ST03 = s(Element(e, 1)), s(Element(e, 2)), s(Element(e, 3))
+	tx.ST01, tx.ST02, tx.ST03 = s(seg.Element(1)), s(seg.Element(2)), s(seg.Element(3))
 	if _, dup := p.grp.controls[tx.ST02]; dup {
 		tx.Problems = append(tx.Problems, Problem{Rule: "X12-ST-DUPLICATE", Seg: 0, Offset: seg.Offset, Elem: 2, IK5: "23", Value: tx.ST02,
 			Msg: "ST02 control number " + Quote(tx.ST02) + " is used twice in functional group " + Quote(p.grp.Control)})

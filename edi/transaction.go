@@ -222,14 +222,10 @@ func (t *Transaction) SegOffset(i int) int64 {
 	return t.Offset + int64(t.Segs[i].Start)
 }
 
-// Elements splits segment i into dst (reused) without copying.
-func (t *Transaction) Elements(dst [][]byte, i int) [][]byte {
-	return SplitElements(dst[:0], t.Content(i), t.Interchange.Delims.Element)
-}
-
-// Cursor reads a segment's elements one after another, in place: the
-// model needs a few leading elements of each segment it reads, and a
-// cursor over them costs less than filling a slice of slices.
+// Cursor reads a segment's elements one after another, in place: the one
+// way code past the reader reads elements. A reader needs a few leading
+// elements of each segment, and a cursor over them costs less than filling
+// a slice of slices.
 type Cursor struct {
 	b   []byte
 	sep byte
@@ -283,7 +279,14 @@ func (t *Transaction) Cursor(i int) Cursor {
 	return NewCursor(c[n+1:], sep)
 }
 
-// SegID returns segment i's identifier as written, a view of Raw (nil
+// Element returns element n (1-based) of segment i, or nil.
+func (t *Transaction) Element(i, n int) []byte {
+	f := t.Cursor(i)
+	f.Skip(n - 1)
+	return f.Next()
+}
+
+// SegIDBytes returns segment i's identifier as written, a view of Raw (nil
 // when i is out of range).
 func (t *Transaction) SegIDBytes(i int) []byte {
 	if i < 0 || i >= len(t.Segs) {
@@ -312,14 +315,6 @@ func (t *Transaction) LineEnding() string {
 		}
 	}
 	return ""
-}
-
-// Element returns els[i], or nil past the end.
-func Element(els [][]byte, i int) []byte {
-	if i < len(els) {
-		return els[i]
-	}
-	return nil
 }
 
 // Quote shows a value in a message, cut at 40 bytes. Values quoted in

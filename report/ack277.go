@@ -74,9 +74,11 @@ func name(t *edi.Transaction, seg int) (kind, last, first, middle, idq, id strin
 	if seg < 0 {
 		return "2", "UNKNOWN", "", "", "", ""
 	}
-	var buf [12][]byte
-	e := t.Elements(buf[:0], seg)
-	return mem.String(edi.Element(e, 2)), mem.String(edi.Element(e, 3)), mem.String(edi.Element(e, 4)), mem.String(edi.Element(e, 5)), mem.String(edi.Element(e, 8)), mem.String(edi.Element(e, 9))
+	f := t.Cursor(seg)
+	f.Skip(1)
+	kind, last, first, middle = mem.String(f.Next()), mem.String(f.Next()), mem.String(f.Next()), mem.String(f.Next())
+	f.Skip(2)
+	return kind, last, first, middle, mem.String(f.Next()), mem.String(f.Next())
 }
 
 // Render writes the 277 for one 837 transaction.
@@ -235,9 +237,7 @@ func (p *Printer277CA) claim(w *segWriter, m *claim.Model, ci int, cr *finding.C
 		}
 	}
 	if c.D9Seg >= 0 {
-		var buf [4][]byte
-		e := m.Tx.Elements(buf[:0], c.D9Seg)
-		w.seg("REF", "D9", w.clean(mem.String(edi.Element(e, 2))))
+		w.seg("REF", "D9", w.clean(mem.String(m.Tx.Element(c.D9Seg, 2))))
 	}
 	claimDates(w, c, today)
 	if !cr.Rejected {

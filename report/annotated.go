@@ -235,14 +235,14 @@ func (p *AnnotatedPrinter) Render(buf []byte, res *finding.Result) []byte {
 	se := len(tx.Segs) - 1
 	s := tx.Segs[se]
 	b = append(b, tx.Raw[done:s.Start]...)
-	var els [4][]byte
-	e := tx.Elements(els[:0], se)
 	b = append(b, "SE"...)
 	b = append(b, d.Element)
 	b = strconv.AppendInt(b, int64(len(tx.Segs)+len(n.list)), 10)
-	for _, rest := range e[min(2, len(e)):] {
+	f := tx.Cursor(se)
+	f.Skip(1) // SE01
+	for !f.Done() {
 		b = append(b, d.Element)
-		b = append(b, rest...)
+		b = append(b, f.Next()...)
 	}
 	return append(b, tx.Raw[s.End:s.Stop()]...)
 }

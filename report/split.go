@@ -119,8 +119,9 @@ func (w *splitTx) hl(h int) {
 	w.lastID++
 	w.newID[h] = w.lastID
 	s := tx.Segs[hl.Seg]
-	var els [8][]byte
-	e := tx.Elements(els[:0], hl.Seg)
+	f := tx.Cursor(hl.Seg)
+	f.Skip(1)
+	hl02, hl03 := f.Next(), f.Next()
 	b := append(w.b, tx.Raw[tx.Lead(hl.Seg):s.Start]...)
 	b = append(b, "HL"...)
 	b = append(b, d.Element)
@@ -129,10 +130,10 @@ func (w *splitTx) hl(h int) {
 	if hl.Parent >= 0 && w.keptHL[hl.Parent] {
 		b = strconv.AppendInt(b, int64(w.newID[hl.Parent]), 10)
 	} else {
-		b = append(b, edi.Element(e, 2)...)
+		b = append(b, hl02...)
 	}
 	b = append(b, d.Element)
-	b = append(b, edi.Element(e, 3)...)
+	b = append(b, hl03...)
 	if hl.HasChild {
 		b = append(b, d.Element)
 		if w.hasChild[h] {

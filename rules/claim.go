@@ -2,7 +2,6 @@ package rules
 
 import (
 	"github.com/scrub837/scrub837/claim"
-	"github.com/scrub837/scrub837/edi"
 )
 
 // The any-claim family: CLAIM-BALANCE, LINE-DOS-MISSING. They run on every
@@ -21,7 +20,7 @@ func (k *checker) claimRules() {
 				k.report("LINE-DOS-MISSING", li, l.Seg, 0, 0, k.arena.Concat("service line ", l.LX, " has no DTP*472 date of service"),
 					"add DTP*472*D8*CCYYMMDD to the line")
 			} else {
-				k.report("LINE-DOS-MISSING", li, l.DTP, 3, 0, k.arena.Concat("service line ", l.LX, " date of service ", k.arena.Quote(string(elementOf(k.model.Tx, l.DTP, 3))), " is not a valid date (D8 CCYYMMDD or RD8 CCYYMMDD-CCYYMMDD)"),
+				k.report("LINE-DOS-MISSING", li, l.DTP, 3, 0, k.arena.Concat("service line ", l.LX, " date of service ", k.arena.Quote(string(k.model.Tx.Element(l.DTP, 3))), " is not a valid date (D8 CCYYMMDD or RD8 CCYYMMDD-CCYYMMDD)"),
 					"send the real date of service in DTP*472")
 			}
 		}
@@ -32,13 +31,4 @@ func (k *checker) claimRules() {
 		k.report("CLAIM-BALANCE", -1, c.Seg, 2, 0, k.arena.Concat("CLM02 total charge ", k.amount(c.Charge), " differs from the sum of the line charges ", total),
 			k.arena.Concat("set CLM02 to ", total, " or correct the line charges"))
 	}
-}
-
-func elementOf(tx *edi.Transaction, seg, i int) []byte {
-	var buf [16][]byte
-	els := tx.Elements(buf[:0], seg)
-	if i < len(els) {
-		return els[i]
-	}
-	return nil
 }

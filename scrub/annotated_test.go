@@ -115,7 +115,7 @@ func (p *referenceAnnotated) Render(buf []byte, res *finding.Result) []byte {
 		}
 		if s.ID == edi.SegSE {
 			var els [4][]byte
-			e := tx.Elements(els[:0], i)
+			e := edi.SplitElements(els[:0], tx.Content(i), d.Element)
 			b = append(b, lead...)
 			b = append(b, "SE"...)
 			b = append(b, d.Element)
