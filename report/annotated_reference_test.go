@@ -1,4 +1,4 @@
-package scrub_test
+package report_test
 
 import (
 	"bytes"
