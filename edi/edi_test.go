@@ -370,7 +370,7 @@ func TestInputErrors(t *testing.T) {
 }
 
 // Line numbers stay right across many buffer refills, and a transaction's
-// LineOf agrees with the reader.
+// line cursor agrees with the reader.
 func TestLineNumbersAcrossRefills(t *testing.T) {
 	b := build.Batch(build.BatchOptions{Seed: 11, Claims: 5000, PerTx: 1000, Delims: build.Options{Newline: "\n"}})
 	require.Greater(t, len(b), 1<<20, "larger than the reader's buffer")
@@ -392,7 +392,62 @@ func TestLineNumbersAcrossRefills(t *testing.T) {
 	tx := got.txs[3]
 	last := len(tx.Segs) - 1
 	want := bytes.Count(b[:tx.SegOffset(last)], []byte{'\n'}) + 1
-	assert.Equal(t, want, tx.LineOf(last))
+	c := tx.LineCursor()
+	line, _ = c.Position(int(tx.Segs[last].Start))
+	assert.Equal(t, want, line)
+}
+
+// Every element's position (line and byte column) agrees with the file's
+// own bytes, in files with every line ending, indentation, prose before the
+// ISA, a byte-order mark, a CR or LF terminator and several interchanges;
+// and the place is where that element's content starts.
+func TestPositionsAgreeWithTheFile(t *testing.T) {
+	files, _ := filepath.Glob("../fixtures/reader/*.x12")
+	files = append(files, "../fixtures/demo.x12", "../fixtures/samples/lfh-X222A2-example1.x12")
+	big := build.Batch(build.BatchOptions{Seed: 3, Claims: 3000, PerTx: 600, Delims: build.Options{Newline: "\r\n"}})
+	r := rand.New(rand.NewSource(5))
+	for _, f := range append(files, "big") {
+		b := big
+		if f != "big" {
+			var err error
+			b, err = os.ReadFile(f)
+			require.NoError(t, err)
+		}
+		got := parse(t, b)
+		require.NoError(t, got.err)
+		checked := 0
+		for _, tx := range got.txs {
+			d := tx.Interchange.Delims
+			c := tx.LineCursor()
+			for i := range tx.Segs {
+				els := edi.SplitElements(nil, tx.Content(i), d.Element)
+				elem := r.Intn(len(els))
+				comps := edi.SplitElements(nil, els[elem], d.Component)
+				comp := 0
+				if elem > 0 && len(comps) > 1 {
+					comp = 1 + r.Intn(len(comps))
+				}
+				at := tx.ElementAt(i, elem, comp)
+				want := els[elem]
+				if comp > 0 {
+					want = comps[comp-1]
+				}
+				require.True(t, bytes.HasPrefix(tx.Raw[at:], want), "%s segment %d element %d.%d", f, i, elem, comp)
+				off := tx.Offset + int64(at)
+				line, col := c.Position(at)
+				wantLine := bytes.Count(b[:off], []byte{'\n'}) + 1
+				wantCol := int(off) - (bytes.LastIndexByte(b[:off], '\n') + 1) + 1
+				require.Equal(t, [2]int{wantLine, wantCol}, [2]int{line, col}, "%s segment %d element %d.%d", f, i, elem, comp)
+				checked++
+			}
+			if len(tx.Segs) > 1 { // back to the ST: the cursor rescans
+				line, col := c.Position(int(tx.Segs[0].Start))
+				off := tx.Offset + int64(tx.Segs[0].Start)
+				require.Equal(t, [2]int{bytes.Count(b[:off], []byte{'\n'}) + 1, int(off) - (bytes.LastIndexByte(b[:off], '\n') + 1) + 1}, [2]int{line, col})
+			}
+		}
+		require.Positive(t, checked, f)
+	}
 }
 
 func TestSplitElements(t *testing.T) {

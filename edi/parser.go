@@ -294,7 +294,7 @@ func (p *Parser) openTx(seg *Segment) {
 		Raw: buf.raw, Segs: buf.segs}
 	p.grp.Transactions++
 	p.tx = tx
-	tx.Line = seg.Line()
+	tx.Line, tx.LineStart = seg.Line(), seg.LineStart()
 	p.appendSeg(seg, SegST)
 	// The model's strings point into Raw; these come from the segment itself.
 	tx.ST01, tx.ST02, tx.ST03 = s(seg.Element(1)), s(seg.Element(2)), s(seg.Element(3))

@@ -57,6 +57,19 @@ func (s *Segment) Line() int {
 	return s.r.lineAt(s.pos)
 }
 
+// LineStart returns the file offset where Raw[0]'s line begins: a column
+// is counted from there.
+func (s *Segment) LineStart() int64 {
+	r := s.r
+	if s.pos > r.end || s.Truncated {
+		return s.Offset // the segment's bytes have left the buffer
+	}
+	if i := bytes.LastIndexByte(r.buf[:s.pos], '\n'); i >= 0 {
+		return r.base + int64(i) + 1
+	}
+	return r.nlBefore
+}
+
 // Delims returns the delimiters in force for this segment.
 func (s *Segment) Delims() Delimiters { return *s.d }
 
@@ -164,8 +177,9 @@ type Reader struct {
 	base     int64 // file offset of buf[0]
 	eof      bool
 	err      error
-	lineNo   int // line number at buf[lineOff]
-	lineOff  int // newlines before this buffer index are counted in lineNo
+	lineNo   int   // line number at buf[lineOff]
+	lineOff  int   // newlines before this buffer index are counted in lineNo
+	nlBefore int64 // file offset just past the last newline before buf[0] (0: none)
 
 	// beforeMove, when set, is called before the buffer's data moves or is
 	// replaced, while every slice handed out so far is still intact.
@@ -220,6 +234,9 @@ func (r *Reader) fill(keep int) bool {
 	}
 	if keep > 0 {
 		r.lineAt(keep) // count what is about to leave the buffer
+		if i := bytes.LastIndexByte(r.buf[:keep], '\n'); i >= 0 {
+			r.nlBefore = r.base + int64(i) + 1
+		}
 		r.lineOff -= keep
 		copy(r.buf, r.buf[keep:r.end])
 		r.end -= keep

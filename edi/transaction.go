@@ -168,6 +168,7 @@ type Transaction struct {
 	Raw         []byte // the exact input bytes, first segment's lead to SE terminator
 	Offset      int64  // file offset of Raw[0]
 	Line        int    // line of the ST segment in the file
+	LineStart   int64  // file offset where the ST segment's line begins
 	Segs        []Seg
 
 	ST01, ST02, ST03 string
@@ -207,11 +208,6 @@ func (t *Transaction) Content(i int) []byte {
 func (t *Transaction) Span(i int) []byte {
 	s := t.Segs[i]
 	return t.Raw[t.Lead(i):s.Stop()]
-}
-
-// LineOf returns the line of segment i in the file.
-func (t *Transaction) LineOf(i int) int {
-	return t.Line + bytes.Count(t.Raw[t.Segs[0].Start:t.Segs[i].Start], []byte{'\n'})
 }
 
 // SegOffset returns the file offset of segment i.
@@ -297,6 +293,66 @@ func (t *Transaction) SegIDBytes(i int) []byte {
 		c = c[:j]
 	}
 	return c
+}
+
+// ElementAt returns the index in Raw where element elem (1-based; 0: the
+// segment itself), component comp (1-based; 0: the whole element) of
+// segment i begins: where the segment's content ends when it has no such
+// element, at the element's last component when it has no such component.
+func (t *Transaction) ElementAt(i, elem, comp int) int {
+	s, d := t.Segs[i], t.Interchange.Delims
+	c := t.Raw[s.Start:s.End]
+	p := 0
+	for n := 0; n < elem; n++ {
+		j := bytes.IndexByte(c[p:], d.Element)
+		if j < 0 {
+			return int(s.End)
+		}
+		p += j + 1
+	}
+	for n := 1; n < comp; n++ {
+		j := bytes.IndexByte(c[p:], d.Component)
+		if j < 0 || bytes.IndexByte(c[p:p+j], d.Element) >= 0 {
+			break // no such component: the element's last one
+		}
+		p += j + 1
+	}
+	return int(s.Start) + p
+}
+
+// LineCursor tells the physical line and column of places in a
+// transaction's bytes, scanning forward from the last place asked.
+type LineCursor struct {
+	t         *Transaction
+	at, line  int
+	lineStart int64 // file offset where line begins
+}
+
+// LineCursor returns a cursor at the transaction's ST segment.
+func (t *Transaction) LineCursor() LineCursor {
+	c := LineCursor{t: t, line: t.Line, lineStart: t.LineStart}
+	if len(t.Segs) > 0 {
+		c.at = int(t.Segs[0].Start)
+	}
+	return c
+}
+
+// Position returns the line and column (1-based; the column counts bytes)
+// of Raw[at]. Asking for a place before the last one rescans from the ST
+// segment: callers copy a cursor to come back to a place.
+func (c *LineCursor) Position(at int) (line, col int) {
+	if at < c.at {
+		*c = c.t.LineCursor()
+	}
+	if at > c.at {
+		b := c.t.Raw[c.at:at]
+		if n := bytes.Count(b, []byte{'\n'}); n > 0 {
+			c.line += n
+			c.lineStart = c.t.Offset + int64(c.at+bytes.LastIndexByte(b, '\n')+1)
+		}
+		c.at = at
+	}
+	return c.line, int(c.t.Offset+int64(at)-c.lineStart) + 1
 }
 
 // LineEnding returns what the input writes after its terminators ("" or a

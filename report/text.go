@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/scrub837/scrub837/claim"
@@ -61,8 +60,9 @@ func phiSegment(id []byte) bool {
 	return false
 }
 
-// appendQuotedSegment appends the segment as it is shown and returns the
-// column (in runes) of the element at fault.
+// appendQuotedSegment appends the segment as it is shown, control
+// characters escaped, and returns the column (in runes) of the element at
+// fault.
 func appendQuotedSegment(b, content []byte, d edi.Delimiters, elem, comp int) ([]byte, int) {
 	id := content
 	if i := bytes.IndexByte(content, d.Element); i >= 0 {
@@ -97,19 +97,29 @@ func appendQuotedSegment(b, content []byte, d edi.Delimiters, elem, comp int) ([
 			pos += j + 1
 			k++
 		}
-		col = utf8.RuneCount(content[:pos])
+		if needsEscape(content[:pos]) {
+			col = utf8.RuneCount(appendEscaped(nil, content[:pos]))
+		} else {
+			col = pos
+		}
 	}
-	b = append(b, content...)
-	return append(b, d.Segment), col
+	b = appendEscaped(b, content)
+	return appendEscaped(b, []byte{d.Segment}), col
 }
 
 // Render formats the findings of one transaction.
 func (p *TextPrinter) Render(b []byte, res *finding.Result) []byte {
 	tx, m := res.Tx, res.Model
+	lines := tx.LineCursor()
 	for ci := range res.Claims {
+		if len(res.Claims[ci].Findings) == 0 {
+			continue
+		}
 		c := &m.Claims[ci]
+		lines.Position(int(tx.Segs[c.Seg].Start))
 		for fi := range res.Claims[ci].Findings {
-			b = p.appendFinding(b, tx, c, &res.Claims[ci].Findings[fi])
+			at := lines // each finding counts from the claim's start
+			b = p.appendFinding(b, tx, c, &res.Claims[ci].Findings[fi], &at)
 		}
 	}
 	return b
@@ -119,32 +129,32 @@ const indent = "    "
 
 // appendFinding appends one finding's block:
 //
-//	file:segment (byte offset): claim ID [line LX]: RULE severity: message
+//	file:line:column: claim ID [line LX]: RULE severity: message
 //	    the segment, quoted (or only named)
 //	    ^ the element at fault, under it
 //	    fix: the hint
-func (p *TextPrinter) appendFinding(b []byte, tx *edi.Transaction, c *claim.Claim, f *finding.Finding) []byte {
+func (p *TextPrinter) appendFinding(b []byte, tx *edi.Transaction, c *claim.Claim, f *finding.Finding, lines *edi.LineCursor) []byte {
 	seg := f.Seg
 	if seg < 0 || seg >= len(tx.Segs) {
 		seg = c.Seg
 	}
+	line, col := lines.Position(tx.ElementAt(seg, f.Elem, f.Comp))
 	if p.Color {
 		b = append(b, ansiBold...)
 	}
-	b = append(b, tx.Interchange.File...)
+	b = appendEscaped(b, tx.Interchange.File)
 	b = append(b, ':')
-	b = strconv.AppendInt(b, int64(seg+1), 10)
-	b = append(b, " (byte "...)
-	b = strconv.AppendInt(b, tx.SegOffset(seg), 10)
-	b = append(b, ')')
+	b = strconv.AppendInt(b, int64(line), 10)
+	b = append(b, ':')
+	b = strconv.AppendInt(b, int64(col), 10)
 	if p.Color {
 		b = append(b, ansiReset...)
 	}
 	b = append(b, ": claim "...)
-	b = append(b, c.ID...)
+	b = appendEscaped(b, c.ID)
 	if lx := c.LineLX(f.Line); lx != "" {
 		b = append(b, " line "...)
-		b = append(b, lx...)
+		b = appendEscaped(b, lx)
 	}
 	b = append(b, ": "...)
 	b = p.appendPaint(b, ansiBold, f.Rule)
@@ -155,7 +165,7 @@ func (p *TextPrinter) appendFinding(b []byte, tx *edi.Transaction, c *claim.Clai
 		b = p.appendPaint(b, ansiYellow, "warning")
 	}
 	b = append(b, ": "...)
-	b = append(b, f.Message...)
+	b = appendEscaped(b, f.Message)
 	b = append(b, '\n')
 	if tx.Segs[seg].ID != edi.SegTruncated {
 		b = append(b, indent...)
@@ -180,7 +190,7 @@ func (p *TextPrinter) appendFinding(b []byte, tx *edi.Transaction, c *claim.Clai
 	}
 	if f.Hint != "" {
 		b = append(b, indent...)
-		b = p.appendPaint(b, ansiDim, "fix: ", f.Hint)
+		b = p.appendPaint(b, ansiDim, "fix: ", Escape(f.Hint))
 		b = append(b, '\n')
 	}
 	return b
@@ -206,32 +216,17 @@ func (p *TextPrinter) Write(it *edi.Item, res *finding.Result, rendered []byte) 
 	}
 	file := ""
 	if it.Interchange != nil {
-		file = it.Interchange.File
+		file = Escape(it.Interchange.File)
 	}
 	for _, pr := range probs {
 		if _, err := fmt.Fprintf(p.W, "%s (byte %d): %s %s: %s\n", p.paint(ansiBold, file), pr.Offset,
-			p.paint(ansiBold, pr.Rule), p.paint(ansiRed, "error"), pr.Msg); err != nil {
+			p.paint(ansiBold, pr.Rule), p.paint(ansiRed, "error"), Escape(pr.Msg)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// Close prints the summary.
-func (p *TextPrinter) Close(s *finding.Summary) error {
-	var b strings.Builder
-	if s.Claims > 0 || s.Envelope > 0 {
-		b.WriteByte('\n')
-	}
-	fmt.Fprintf(&b, "%s read: %s accepted, %s rejected\n", finding.Plural(s.Claims, "claim"),
-		p.paint(ansiBold, strconv.Itoa(s.Accepted)), p.paint(ansiBold, strconv.Itoa(s.Rejected)))
-	if len(s.ByRule) > 0 {
-		fmt.Fprintf(&b, "findings by rule: %s\n", s.Rules())
-	}
-	if s.Envelope > 0 {
-		fmt.Fprintf(&b, "envelope problems outside transactions: %d\n", s.Envelope)
-	}
-	fmt.Fprintf(&b, "elapsed: %s\n", s.Elapsed)
-	_, err := io.WriteString(p.W, b.String())
-	return err
-}
+// Close writes nothing: the run's summary goes to standard error, from
+// the command, whatever the format.
+func (p *TextPrinter) Close(*finding.Summary) error { return nil }

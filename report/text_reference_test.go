@@ -24,6 +24,7 @@ import (
 type referenceText struct {
 	out   bytes.Buffer
 	color bool
+	in    []byte // the whole input, for lines and columns
 }
 
 func (p *referenceText) paint(code, s string) string {
@@ -36,11 +37,11 @@ func (p *referenceText) paint(code, s string) string {
 // refQuote quotes a segment for the reference report. The column of the
 // element at fault is counted from a split into elements and components,
 // not by the writer's scan: the reference is meant to reach it another way.
-func refQuote(content []byte, d edi.Delimiters, elem, comp int) (string, int) {
+func refQuote(content []byte, d edi.Delimiters, elem, comp int) (string, int, int) {
 	els := bytes.Split(content, []byte{d.Element})
 	switch string(els[0]) {
 	case "NM1", "N3", "N4", "DMG", "PER", "PAT", "REF", "SBR":
-		return string(els[0]) + string([]byte{d.Element}) + "… (not shown: may hold protected health information)", 0
+		return string(els[0]) + string([]byte{d.Element}) + "… (not shown: may hold protected health information)", 0, refAt(content, d, elem, comp)
 	}
 	col := 0
 	if elem > 0 {
@@ -54,7 +55,24 @@ func refQuote(content []byte, d edi.Delimiters, elem, comp int) (string, int) {
 		}
 		col = utf8.RuneCount(content[:pos])
 	}
-	return string(content) + string([]byte{d.Segment}), col
+	return string(content) + string([]byte{d.Segment}), col, refAt(content, d, elem, comp)
+}
+
+// refAt is the byte offset in content of the element at fault.
+func refAt(content []byte, d edi.Delimiters, elem, comp int) int {
+	els := bytes.Split(content, []byte{d.Element})
+	if elem == 0 {
+		return 0
+	}
+	if elem >= len(els) {
+		return len(content)
+	}
+	pos := len(bytes.Join(els[:elem], []byte{d.Element})) + 1
+	comps := bytes.Split(els[elem], []byte{d.Component})
+	for k := 1; k < comp && k < len(comps); k++ {
+		pos += len(comps[k-1]) + 1
+	}
+	return pos
 }
 
 func (p *referenceText) Render(buf []byte, res *finding.Result) []byte {
@@ -68,7 +86,10 @@ func (p *referenceText) Render(buf []byte, res *finding.Result) []byte {
 			if seg < 0 || seg >= len(tx.Segs) {
 				seg = c.Seg
 			}
-			where := fmt.Sprintf("%s:%d (byte %d)", tx.Interchange.File, seg+1, tx.SegOffset(seg))
+			off := tx.SegOffset(seg) + int64(refAt(tx.Content(seg), tx.Interchange.Delims, f.Elem, f.Comp))
+			line := bytes.Count(p.in[:off], []byte{'\n'}) + 1
+			col := int(off) - bytes.LastIndexByte(p.in[:off], '\n')
+			where := fmt.Sprintf("%s:%d:%d", tx.Interchange.File, line, col)
 			who := "claim " + c.ID
 			if lx := c.LineLX(f.Line); lx != "" {
 				who += " line " + lx
@@ -79,7 +100,7 @@ func (p *referenceText) Render(buf []byte, res *finding.Result) []byte {
 			}
 			fmt.Fprintf(b, "%s: %s: %s %s: %s\n", p.paint("\x1b[1m", where), who, p.paint("\x1b[1m", f.Rule), sev, f.Message)
 			if tx.Segs[seg].ID != edi.SegTruncated {
-				quoted, col := refQuote(tx.Content(seg), tx.Interchange.Delims, f.Elem, f.Comp)
+				quoted, col, _ := refQuote(tx.Content(seg), tx.Interchange.Delims, f.Elem, f.Comp)
 				b.WriteString("    " + quoted + "\n")
 				if f.Elem > 0 {
 					b.WriteString("    " + strings.Repeat(" ", col) + p.paint("\x1b[1m", "^ "+report.ElementRef(string(tx.SegIDBytes(seg)), f.Elem, f.Comp)) + "\n")
@@ -132,7 +153,7 @@ func TestTextAgreesWithReference(t *testing.T) {
 	}
 	in := build.File(build.Options{Newline: "\n", Transactions: [][]build.Claim{claims[:300], claims[300:]}})
 	for _, color := range []bool{false, true} {
-		got, ref := &bytes.Buffer{}, &referenceText{color: color}
+		got, ref := &bytes.Buffer{}, &referenceText{color: color, in: in}
 		for _, p := range []scrub.Printer{&report.TextPrinter{W: got, Color: color}, ref} {
 			var sum finding.Summary
 			require.NoError(t, scrub.Run("batch.x12", bytes.NewReader(in), scrub.Options{Engine: scrub.New(rules.Default()), Printers: []scrub.Printer{p}}, &sum))

@@ -17,14 +17,17 @@ type Options struct {
 	// Jobs is how many transactions are scrubbed at once; output stays in
 	// input order whatever it is. 0 or 1: everything on the calling goroutine.
 	Jobs int
-	// Progress, when set, is called now and then with the bytes consumed
-	// and the claims read so far.
+	// Progress, when set, is called as each transaction set is written,
+	// with the input's bytes up to its end and the claims written so far:
+	// what is done, not merely read.
 	Progress func(bytes int64, claims int)
 	// Largest, when set, is called with a transaction's size in bytes each
 	// time one is larger than any before it in this input, before it is
 	// scrubbed: memory in flight is a few transactions, so the command
 	// sizes the collector's memory limit by it.
 	Largest func(bytes int)
+
+	written int // claims written, for Progress
 }
 
 // slot carries one item through the pipeline; done closes when its
@@ -77,6 +80,10 @@ func (o *Options) write(s *slot, sum *finding.Summary) error {
 		}
 	}
 	if s.it.Tx != nil {
+		if o.Progress != nil {
+			o.written += s.it.Tx.CLMs
+			o.Progress(s.it.Tx.Offset+int64(len(s.it.Tx.Raw)), o.written)
+		}
 		s.it.Tx.Release()
 		if s.scr != nil {
 			o.Engine.free.Put(s.scr) // the summary has counted the findings: nothing reads them now
@@ -108,13 +115,11 @@ func Run(name string, r io.Reader, o Options, sum *finding.Summary) error {
 	return p.Err()
 }
 
-// reporter tells Options.Largest and Options.Progress of each transaction
-// read, before it is handed on: once written, a recycled transaction is
-// empty.
+// reporter tells Options.Largest of each transaction read, before it is
+// handed on: once written, a recycled transaction is empty.
 type reporter struct {
-	o               *Options
-	p               *edi.Parser
-	claims, largest int
+	o       *Options
+	largest int
 }
 
 func (r *reporter) see(it *edi.Item) {
@@ -125,15 +130,11 @@ func (r *reporter) see(it *edi.Item) {
 		r.largest = n
 		r.o.Largest(n)
 	}
-	if r.o.Progress != nil {
-		r.claims += it.Tx.CLMs
-		r.o.Progress(r.p.Offset(), r.claims)
-	}
 }
 
 // serial scrubs and writes each item on the calling goroutine.
 func (o *Options) serial(p *edi.Parser, sum *finding.Summary) error {
-	rep := reporter{o: o, p: p}
+	rep := reporter{o: o}
 	for it, ok := p.Next(); ok; it, ok = p.Next() {
 		s := &slot{it: it}
 		rep.see(&s.it)
@@ -176,7 +177,7 @@ func (o *Options) parallel(p *edi.Parser, sum *finding.Summary) error {
 			}
 		}
 	}()
-	rep := reporter{o: o, p: p}
+	rep := reporter{o: o}
 	for it, ok := p.Next(); ok; it, ok = p.Next() {
 		s := &slot{it: it, done: make(chan struct{})}
 		rep.see(&s.it)

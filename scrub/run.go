@@ -6,20 +6,22 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/scrub837/scrub837/edi"
 	"github.com/scrub837/scrub837/finding"
-	"github.com/scrub837/scrub837/internal/atomicfile"
+	"github.com/scrub837/scrub837/internal/outfile"
 )
 
-// Outputs are what a run writes: standard output, buffered, and files,
-// each written to a temporary file beside its path and renamed into place
-// by Commit only, so that a failed or interrupted run never leaves half a
-// clean file a pipeline could submit.
+// Outputs are what a run writes: standard output, buffered, and files.
+// A file is written to a temporary file beside its path and renamed into
+// place by Commit only, so that a failed or interrupted run never leaves
+// half a clean file a pipeline could submit; a device, a FIFO or a terminal
+// is written in place.
 type Outputs struct {
 	stdout *bufio.Writer
-	files  []*atomicfile.File
+	files  []*outfile.File
 }
 
 // NewOutputs returns the outputs of a run whose standard output is stdout.
@@ -27,13 +29,13 @@ func NewOutputs(stdout io.Writer) *Outputs {
 	return &Outputs{stdout: bufio.NewWriterSize(stdout, 256<<10)}
 }
 
-// Open returns the writer for path: standard output for "", or a file put
-// in place by Commit.
+// Open returns the writer for path: standard output for "" or "-", else
+// the file, put in place by Commit.
 func (o *Outputs) Open(path string) (io.Writer, error) {
-	if path == "" {
+	if path == "" || path == "-" {
 		return o.stdout, nil
 	}
-	f, err := atomicfile.Create(path)
+	f, err := outfile.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -68,6 +70,56 @@ func (o *Outputs) Discard() {
 		f.Abort()
 	}
 	o.files = nil
+}
+
+// Inputs expands a command line's input arguments: "-" is standard input
+// (at most once), a directory stands for every regular file directly
+// inside it, in name order, and no argument means standard input.
+func Inputs(args []string) ([]string, error) {
+	if len(args) == 0 {
+		return []string{"-"}, nil
+	}
+	var out []string
+	stdin := 0
+	for _, a := range args {
+		st, err := os.Stat(a)
+		switch {
+		case a == "-":
+			stdin++
+			out = append(out, a)
+		case err == nil && st.IsDir():
+			files, err := dirFiles(a)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, files...)
+		default:
+			out = append(out, a) // a missing file is reported when it is read
+		}
+	}
+	if stdin > 1 {
+		return nil, errors.New("standard input (-) named more than once")
+	}
+	return out, nil
+}
+
+// dirFiles lists the regular files directly inside dir, in name order.
+func dirFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir) // sorted by name
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: a directory with no file in it", dir)
+	}
+	return out, nil
 }
 
 // Batch is one run over several inputs into one set of printers: the

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -14,6 +13,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -88,7 +88,6 @@ func TestExitStatus(t *testing.T) {
 		{"clean and rejected to one path", []string{"--clean", "x.x12", "--rejected", "x.x12", "fixtures/demo.x12"}, 2, "both write x.x12"},
 		{"broken rules file", []string{"--rules", "cmd/scrub837/testdata/broken.rules", "fixtures/demo.x12"}, 2, "broken.rules:2: unknown rule id"},
 		{"missing file", []string{"fixtures/nope.x12"}, 2, "fixtures/nope.x12: open"},
-		{"a directory", []string{"fixtures"}, 2, "is a directory"},
 		{"stdin twice", []string{"-", "-"}, 2, "more than once"},
 	}
 	for _, tc := range cases {
@@ -325,39 +324,77 @@ func TestInterruptLeavesNoPartialFile(t *testing.T) {
 	assert.Contains(t, errb.String(), "no output file was put in place")
 }
 
-func TestProgressAndColourOnATerminal(t *testing.T) {
+// ptyRun runs the command with the given end of a pseudo-terminal of 80
+// columns as its standard output or standard error, and returns what the
+// terminal showed.
+func ptyRun(t *testing.T, stdoutIsTTY bool, args ...string) (screen string, other string) {
 	master, slave, err := openPTY()
 	if err != nil {
 		t.Skipf("no pseudo-terminal here: %v", err)
 	}
 	defer master.Close()
-	big := build.Batch(build.BatchOptions{Seed: 1, Claims: 45000, PerTx: 5000})
-	require.Greater(t, len(big), progressMin)
-	p := filepath.Join(t.TempDir(), "batch.x12")
-	require.NoError(t, os.WriteFile(p, big, 0o644))
-	cmd := exec.Command(binary, "--fail-on", "none", "-j", "1", p)
-	cmd.Stdout, cmd.Stderr = slave, slave
+	require.NoError(t, setWinsize(slave, 80, 24))
+	cmd := exec.Command(binary, args...)
+	var pipe bytes.Buffer
+	if stdoutIsTTY {
+		cmd.Stdout, cmd.Stderr = slave, &pipe
+	} else {
+		cmd.Stdout, cmd.Stderr = &pipe, slave
+	}
 	cmd.Env = append(os.Environ(), "NO_COLOR=")
 	require.NoError(t, cmd.Start())
 	slave.Close()
-	var screen bytes.Buffer
+	var out bytes.Buffer
 	done := make(chan struct{})
-	go func() { io.Copy(&screen, master); close(done) }()
+	go func() { io.Copy(&out, master); close(done) }()
 	require.NoError(t, cmd.Wait())
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
 	}
-	s := screen.String()
-	assert.Contains(t, s, "claims/s", "a progress bar on a terminal")
-	assert.Contains(t, s, "ETA")
-	assert.Contains(t, s, "\x1b[1;31merror", "colour on a terminal")
+	return out.String(), pipe.String()
+}
 
-	// NO_COLOR and pipes: no colour, no bar.
+func bigBatch(t *testing.T) string {
+	big := build.Batch(build.BatchOptions{Seed: 1, Claims: 45000, PerTx: 5000})
+	require.Greater(t, len(big), progressMin)
+	p := filepath.Join(t.TempDir(), "batch.x12")
+	require.NoError(t, os.WriteFile(p, big, 0o600))
+	return p
+}
+
+// On a terminal the report is in colour, and no progress bar mixes into it.
+func TestColourOnATerminal(t *testing.T) {
+	p := bigBatch(t)
+	screen, stderr := ptyRun(t, true, "--fail-on", "none", "-j", "1", p)
+	assert.Contains(t, screen, "\x1b[1;31merror", "colour on a terminal")
+	assert.NotContains(t, screen+stderr, "claims/s", "no bar when standard output is the terminal")
 	r := run837(t, nil, "--fail-on", "none", p)
-	assert.NotContains(t, r.stdout, "\x1b[")
-	assert.NotContains(t, r.stderr, "claims/s")
-	fmt.Fprint(io.Discard, s)
+	assert.NotContains(t, r.stdout, "\x1b[", "no colour into a pipe")
+	assert.NotContains(t, r.stderr, "claims/s", "no bar into a pipe")
+}
+
+// The bar, in an 80-column terminal: redrawn in place on one line that
+// never reaches the last column, then erased; the summary follows. -q
+// hides it.
+func TestProgressBarIn80Columns(t *testing.T) {
+	p := bigBatch(t)
+	screen, stdout := ptyRun(t, false, "--fail-on", "none", "-f", "json", "-j", "1", p)
+	assert.Equal(t, 45000, strings.Count(stdout, "\n"), "the results went to standard output")
+	require.Contains(t, screen, "claims/s", "a progress bar")
+	require.Contains(t, screen, "ETA")
+	body, summary, ok := strings.Cut(screen, "\r\x1b[Kscrub837: ") // the bar erased, then the summary
+	require.True(t, ok, "%q", screen)
+	assert.NotContains(t, body, "\n", "no stacked lines")
+	draws := strings.Split(strings.TrimPrefix(body, "\r"), "\r")
+	for _, d := range draws {
+		d = strings.TrimSuffix(d, "\x1b[K")
+		assert.LessOrEqual(t, utf8.RuneCountInString(d), 79, "%q fits in 80 columns", d)
+	}
+	assert.Contains(t, summary, "45000 claims read")
+
+	quiet, _ := ptyRun(t, false, "-q", "--fail-on", "none", "-f", "json", "-j", "1", p)
+	assert.Empty(t, quiet, "-q: nothing on the terminal")
 }
 
 // BenchmarkCommand runs the built command end to end on a generated batch

@@ -31,3 +31,12 @@ func openPTY() (master, slave *os.File, err error) {
 	}
 	return master, slave, nil
 }
+
+// setWinsize sets a terminal's size, as a terminal emulator does.
+func setWinsize(tty *os.File, cols, rows uint16) error {
+	ws := struct{ rows, cols, x, y uint16 }{rows, cols, 0, 0}
+	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, tty.Fd(), syscall.TIOCSWINSZ, uintptr(unsafe.Pointer(&ws))); e != 0 {
+		return e
+	}
+	return nil
+}

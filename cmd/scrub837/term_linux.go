@@ -12,3 +12,12 @@ func isatty(fd uintptr) bool {
 	_, _, errno := syscall.Syscall(syscall.SYS_IOCTL, fd, syscall.TCGETS, uintptr(unsafe.Pointer(&t)))
 	return errno == 0
 }
+
+// termWidth returns the terminal's width in columns, or 0 when unknown.
+func termWidth(fd uintptr) int {
+	var ws struct{ rows, cols, x, y uint16 }
+	if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, fd, syscall.TIOCGWINSZ, uintptr(unsafe.Pointer(&ws))); errno != 0 {
+		return 0
+	}
+	return int(ws.cols)
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"os"
+	"runtime/debug"
+)
+
+// memoryLimiter returns the function that raises the collector's memory
+// limit with the largest transaction read in any input so far (see
+// memoryLimit), or nil when the environment sets a limit or GOGC. The limit
+// never comes down: the free lists still hold the arrays of an earlier
+// file's larger transactions.
+func memoryLimiter(jobs int) func(int) {
+	if os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
+		return nil
+	}
+	l := &limiter{jobs: jobs, set: func(n int64) { debug.SetMemoryLimit(n) }}
+	l.see(0)
+	return l.see
+}
+
+// limiter sets the memory limit for the largest transaction seen in any
+// input, raising it, never lowering it.
+type limiter struct {
+	jobs  int
+	limit int64 // set last, 0 before the first
+	set   func(int64)
+}
+
+func (l *limiter) see(tx int) {
+	if n := memoryLimit(l.jobs, tx); n > l.limit {
+		l.limit = n
+		l.set(n)
+	}
+}
+
+// memoryLimit is the Go runtime's soft memory limit for a run with jobs
+// parallel jobs whose largest transaction so far has tx bytes. A
+// transaction in flight (one per job, and one more being read) holds its
+// bytes, segment index, 837P model, findings and rendered output: about five
+// times its bytes, counted as at least 8 MiB; 16 MiB more hold the rest. A
+// limit a little above the live heap makes the collector run before the
+// heap doubles, which keeps RSS within bounds; a limit below the live heap
+// would run the collector without end (docs/performance.md). GOMEMLIMIT or
+// GOGC in the environment take precedence.
+func memoryLimit(jobs, tx int) int64 {
+	perTx := max(5*int64(tx), 8<<20)
+	return 16<<20 + int64(max(jobs, 1)+1)*perTx
+}
