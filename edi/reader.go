@@ -64,10 +64,16 @@ func (s *Segment) LineStart() int64 {
 	if s.pos > r.end || s.Truncated {
 		return s.Offset // the segment's bytes have left the buffer
 	}
+	if s.pos >= r.lineOff {
+		r.lineAt(s.pos)
+		return r.lineStart
+	}
+	// An earlier segment of the buffer, asked for late: its line starts
+	// after the last newline before it.
 	if i := bytes.LastIndexByte(r.buf[:s.pos], '\n'); i >= 0 {
 		return r.base + int64(i) + 1
 	}
-	return r.nlBefore
+	return r.lineStart
 }
 
 // Delims returns the delimiters in force for this segment.
@@ -177,9 +183,9 @@ type Reader struct {
 	base     int64 // file offset of buf[0]
 	eof      bool
 	err      error
-	lineNo   int   // line number at buf[lineOff]
-	lineOff  int   // newlines before this buffer index are counted in lineNo
-	nlBefore int64 // file offset just past the last newline before buf[0] (0: none)
+	lineNo    int   // line number at buf[lineOff]
+	lineOff   int   // newlines before this buffer index are counted in lineNo
+	lineStart int64 // file offset where line lineNo begins
 
 	// beforeMove, when set, is called before the buffer's data moves or is
 	// replaced, while every slice handed out so far is still intact.
@@ -215,7 +221,11 @@ func (r *Reader) Offset() int64 { return r.base + int64(r.pos) }
 func (r *Reader) lineAt(pos int) int {
 	switch {
 	case pos > r.lineOff:
-		r.lineNo += bytes.Count(r.buf[r.lineOff:pos], []byte{'\n'})
+		b := r.buf[r.lineOff:pos]
+		if n := bytes.Count(b, []byte{'\n'}); n > 0 {
+			r.lineNo += n
+			r.lineStart = r.base + int64(r.lineOff+bytes.LastIndexByte(b, '\n')+1)
+		}
 		r.lineOff = pos
 	case pos < r.lineOff:
 		return r.lineNo - bytes.Count(r.buf[pos:r.lineOff], []byte{'\n'})
@@ -234,9 +244,6 @@ func (r *Reader) fill(keep int) bool {
 	}
 	if keep > 0 {
 		r.lineAt(keep) // count what is about to leave the buffer
-		if i := bytes.LastIndexByte(r.buf[:keep], '\n'); i >= 0 {
-			r.nlBefore = r.base + int64(i) + 1
-		}
 		r.lineOff -= keep
 		copy(r.buf, r.buf[keep:r.end])
 		r.end -= keep

@@ -10,6 +10,9 @@ import (
 // and a claim id holding terminal escape codes must not clear the screen.
 // Invalid UTF-8 is escaped byte by byte.
 func appendEscaped[S string | []byte](b []byte, s S) []byte {
+	if !needsEscape(s) {
+		return append(b, s...)
+	}
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c >= 0x20 && c < 0x7f {

@@ -26,12 +26,12 @@ func (p *JSONPrinter) Render(b []byte, res *finding.Result) []byte {
 	shared, sharedEnd := -1, -1 // the transaction and file members, as the first claim has them in b
 	var refBuf [16]byte
 	ref := refBuf[:0] // a finding's element reference ("SV101-2"), before escaping
-	lines := tx.LineCursor()
+	pos := newPositions(tx)
 	for ci := range res.Claims {
 		c := &m.Claims[ci]
 		cr := &res.Claims[ci]
 		if len(cr.Findings) > 0 {
-			lines.Position(int(tx.Segs[c.Seg].Start))
+			pos.claim(tx, c.Seg)
 		}
 		b = append(b, `{"claim":`...)
 		b = appendJSONString(b, c.ID)
@@ -77,8 +77,7 @@ func (p *JSONPrinter) Render(b []byte, res *finding.Result) []byte {
 			b = strconv.AppendInt(b, int64(seg+1), 10)
 			b = append(b, `,"offset":`...)
 			b = strconv.AppendInt(b, tx.SegOffset(seg), 10)
-			at := lines // each finding counts from the claim's start
-			line, col := at.Position(tx.ElementAt(seg, f.Elem, f.Comp))
+			line, col := pos.at(tx.ElementAt(seg, f.Elem, f.Comp))
 			b = append(b, `,"file_line":`...)
 			b = strconv.AppendInt(b, int64(line), 10)
 			b = append(b, `,"column":`...)

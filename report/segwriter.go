@@ -6,6 +6,7 @@
 package report
 
 import (
+	"bytes"
 	"io"
 	"strconv"
 
@@ -194,4 +195,48 @@ func appendElementRef[S string | []byte](b []byte, id S, elem, comp int) []byte 
 func writeAll(w io.Writer, b []byte) error {
 	_, err := w.Write(b)
 	return err
+}
+
+// positions tells findings' lines and columns within one claim at a time:
+// forward from the claim's start, and again from there for a place before
+// the last one asked (a claim's findings are mostly, not always, in order).
+type positions struct {
+	start, cur edi.LineCursor
+	last       int
+	// oneLine: no line break after the ST segment's start, as in files
+	// written on one line; every place is then on the ST's line, and its
+	// column is its distance from the line's start.
+	oneLine bool
+	tx      *edi.Transaction
+}
+
+func newPositions(tx *edi.Transaction) positions {
+	c := tx.LineCursor()
+	p := positions{start: c, cur: c, tx: tx}
+	if len(tx.Segs) > 0 {
+		p.oneLine = bytes.IndexByte(tx.Raw[tx.Segs[0].Start:], '\n') < 0
+	}
+	return p
+}
+
+// claim moves to the claim whose first segment is seg.
+func (p *positions) claim(tx *edi.Transaction, seg int) {
+	if p.oneLine {
+		return
+	}
+	at := int(tx.Segs[seg].Start)
+	p.start.Position(at)
+	p.cur, p.last = p.start, at
+}
+
+// at returns the line and column of Raw[at].
+func (p *positions) at(at int) (line, col int) {
+	if p.oneLine {
+		return p.tx.Line, int(p.tx.Offset+int64(at)-p.tx.LineStart) + 1
+	}
+	if at < p.last {
+		p.cur = p.start
+	}
+	p.last = at
+	return p.cur.Position(at)
 }

@@ -110,16 +110,15 @@ func appendQuotedSegment(b, content []byte, d edi.Delimiters, elem, comp int) ([
 // Render formats the findings of one transaction.
 func (p *TextPrinter) Render(b []byte, res *finding.Result) []byte {
 	tx, m := res.Tx, res.Model
-	lines := tx.LineCursor()
+	pos := newPositions(tx)
 	for ci := range res.Claims {
 		if len(res.Claims[ci].Findings) == 0 {
 			continue
 		}
 		c := &m.Claims[ci]
-		lines.Position(int(tx.Segs[c.Seg].Start))
+		pos.claim(tx, c.Seg)
 		for fi := range res.Claims[ci].Findings {
-			at := lines // each finding counts from the claim's start
-			b = p.appendFinding(b, tx, c, &res.Claims[ci].Findings[fi], &at)
+			b = p.appendFinding(b, tx, c, &res.Claims[ci].Findings[fi], &pos)
 		}
 	}
 	return b
@@ -133,12 +132,12 @@ const indent = "    "
 //	    the segment, quoted (or only named)
 //	    ^ the element at fault, under it
 //	    fix: the hint
-func (p *TextPrinter) appendFinding(b []byte, tx *edi.Transaction, c *claim.Claim, f *finding.Finding, lines *edi.LineCursor) []byte {
+func (p *TextPrinter) appendFinding(b []byte, tx *edi.Transaction, c *claim.Claim, f *finding.Finding, pos *positions) []byte {
 	seg := f.Seg
 	if seg < 0 || seg >= len(tx.Segs) {
 		seg = c.Seg
 	}
-	line, col := lines.Position(tx.ElementAt(seg, f.Elem, f.Comp))
+	line, col := pos.at(tx.ElementAt(seg, f.Elem, f.Comp))
 	if p.Color {
 		b = append(b, ansiBold...)
 	}
