@@ -177,12 +177,12 @@ func (e *InputError) Error() string { return fmt.Sprintf("byte %d: %s", e.Offset
 //	for r.Next() { seg := r.Segment(); ... }
 //	if err := r.Err(); err != nil { ... }
 type Reader struct {
-	src      io.Reader
-	buf      []byte
-	pos, end int   // unread data is buf[pos:end]
-	base     int64 // file offset of buf[0]
-	eof      bool
-	err      error
+	src       io.Reader
+	buf       []byte
+	pos, end  int   // unread data is buf[pos:end]
+	base      int64 // file offset of buf[0]
+	eof       bool
+	err       error
 	lineNo    int   // line number at buf[lineOff]
 	lineOff   int   // newlines before this buffer index are counted in lineNo
 	lineStart int64 // file offset where line lineNo begins
