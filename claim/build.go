@@ -320,6 +320,10 @@ func (b *builder) lx(i int) {
 	}
 	b.endLine(i)
 	b.claimNoteAt(i)
+	if len(b.m.lines)-b.claimLines == MaxLines {
+		b.problem(edi.Problem{Rule: "X12-LX-MAX", Seg: i, SegCode: "4", Loop: "2400",
+			Msg: "claim has more than " + strconv.Itoa(MaxLines) + " service lines (2400 loops), the most a claim may hold"})
+	}
 	l := push(&b.m.lines)
 	b.line = l
 	l.Index, l.Seg, l.End, l.LX = len(b.m.lines)-1-b.claimLines, i, len(b.tx.Segs), b.lx01(i)
@@ -416,7 +420,12 @@ func (b *builder) inherit() {
 func (b *builder) number(v []byte, i, seg int, ref, loop, name string) (string, Decimal, bool) {
 	raw := mem.String(v)
 	d, ok := ParseDecimal(v)
-	if !ok {
+	switch {
+	case ok:
+	case raw == "":
+		b.problem(edi.Problem{Rule: "X12-NUMERIC", Seg: seg, Elem: i, SegCode: "8", ElemCode: "1", ElemRef: ref, Loop: loop,
+			Msg: name + " is required"})
+	default:
 		b.problem(edi.Problem{Rule: "X12-NUMERIC", Seg: seg, Elem: i, SegCode: "8", ElemCode: "6", ElemRef: ref, Loop: loop,
 			Value: raw, Msg: name + " " + edi.Quote(raw) + " is not a number"})
 	}

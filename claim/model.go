@@ -12,6 +12,9 @@ import (
 	"github.com/scrub837/scrub837/internal/mem"
 )
 
+// MaxLines is the most service lines (2400 loops) one claim may hold.
+const MaxLines = 50
+
 // Model is one transaction's 837P model. Build makes it; every CLM segment
 // becomes exactly one Claim, however broken.
 type Model struct {
@@ -82,6 +85,7 @@ type Line struct {
 	NTE          int    // line NTE segment index, -1
 	NoteAt       int    // where a 2400 NTE may be inserted (before this segment)
 	compSep      byte   // the component separator SV101 is written with
+	HC           bool   // SV101-1 is HC: Code is a CPT/HCPCS code
 	ChargeOK     bool
 	UnitsOK      bool
 }
@@ -110,6 +114,15 @@ func (l *Line) Mods() iter.Seq2[int, string] {
 			s = rest
 		}
 	}
+}
+
+// Description returns SV101-7, the procedure's description, or "".
+func (l *Line) Description() string {
+	parts := strings.SplitN(l.SV101, string(l.compSep), 8)
+	if len(parts) < 7 {
+		return ""
+	}
+	return parts[6]
 }
 
 // Modifiers returns the modifiers present, in order.

@@ -36,10 +36,13 @@ func (b *builder) sv1(i int) {
 	case extra > 5:
 		b.badSV101(i, "SV101 has more than 7 components: qualifier, code, four modifiers and a description at most", 0, "")
 	case !procedureQualifier(qualifier):
-		b.badSV101(i, "SV101-1 is "+edi.Quote(qualifier)+": expected HC (HCPCS/CPT)", 1, qualifier)
-	case len(l.Code) != 5 || !alnumString(l.Code):
-		b.badSV101(i, "SV101-2 procedure code "+edi.Quote(l.Code)+" is not 5 letters or digits", 2, l.Code)
+		b.badSV101(i, "SV101-1 is "+edi.Quote(qualifier)+": expected HC (HCPCS/CPT), ER, IV or WK", 1, qualifier)
+	case qualifier == "HC" && (len(l.Code) != 5 || !alnumString(l.Code)):
+		b.badSV101(i, "SV101-2 procedure code "+edi.Quote(l.Code)+" is not 5 letters or digits, as an HC (HCPCS/CPT) code is", 2, l.Code)
+	case len(l.Code) < 1 || len(l.Code) > 48:
+		b.badSV101(i, "SV101-2 procedure code "+edi.Quote(l.Code)+" is not 1 to 48 characters", 2, l.Code)
 	}
+	l.HC = qualifier == "HC"
 	_, l.Charge, l.ChargeOK = b.number(sv102, 2, i, "782", "2400", "SV102 (line charge)")
 	_, l.Units, l.UnitsOK = b.number(sv104, 4, i, "380", "2400", "SV104 (units)")
 	l.POS = mem.String(sv105)
@@ -121,7 +124,7 @@ func readSV1Usual(c []byte, line *Line, sep, comp byte) bool {
 			}
 		}
 	}
-	line.SV101, line.compSep, line.Code = mem.String(sv101), comp, mem.String(c[7:12])
+	line.SV101, line.compSep, line.Code, line.HC = mem.String(sv101), comp, mem.String(c[7:12]), c[4] == 'H' && c[5] == 'C'
 	line.Charge, line.ChargeOK = charge, true
 	line.Units, line.UnitsOK = units, true
 	line.POS = mem.String(c[pos:p])

@@ -41,10 +41,12 @@ type Rule struct {
 // Row is one code in one table, with the dates it is in effect.
 type Row struct {
 	Code   string
-	From   int // yyyymmdd, 0 = always
-	Until  int // yyyymmdd inclusive, 0 = open
+	From   int    // yyyymmdd, 0 = always
+	Until  int    // yyyymmdd inclusive, 0 = open
+	As     string // recode table: the code that includes the imaging
 	Source string
 	Where  string
+	seq    int // order of the line that added it: earlier data wins a tie
 }
 
 // InEffect reports whether the row applies on date (yyyymmdd).
@@ -74,10 +76,11 @@ const (
 	TableArthrographySI = "arthrography-si"
 	TableGuidance       = "guidance"
 	TableFacilityPOS    = "facility-pos"
+	TableRecode         = "recode"
 )
 
 var knownTables = map[string]bool{TablePrimary: true, TableCPTPrimary: true, TableAlternative: true, TableIncluded: true,
-	TableCentralVenous: true, TableArthrographySI: true, TableGuidance: true, TableFacilityPOS: true}
+	TableCentralVenous: true, TableArthrographySI: true, TableGuidance: true, TableFacilityPOS: true, TableRecode: true}
 
 // Catalog is the loaded rule catalog. It does not change once loaded
 // (Load, LoadFrom): its accessors return copies, and it is safe for
@@ -87,6 +90,7 @@ type Catalog struct {
 	order  []string // rule ids in catalog order
 	addons map[string]*Addon
 	tables map[tableKey]table
+	rows   int   // rows added so far: each row's seq
 	idx    index // built on first use
 	once   sync.Once
 }
@@ -222,13 +226,14 @@ const (
 	kindCentralVenous
 	kindArthrographySI
 	kindGuidance
+	kindRecode // a code without imaging whose imaging-included form is Row.As
 	numKinds
 )
 
 // kindTable names the table each kind is read from (the alternative's
 // primaries are read through the alternative table).
 var kindTable = [numKinds]string{kindPrimary: TablePrimary, kindCPTPrimary: TableCPTPrimary, kindIncluded: TableIncluded,
-	kindCentralVenous: TableCentralVenous, kindArthrographySI: TableArthrographySI, kindGuidance: TableGuidance}
+	kindCentralVenous: TableCentralVenous, kindArthrographySI: TableArthrographySI, kindGuidance: TableGuidance, kindRecode: TableRecode}
 
 // index builds, once, the per-code facts of every enabled add-on.
 func (c *Catalog) index() *index {
@@ -246,6 +251,7 @@ func (c *Catalog) index() *index {
 			}
 		}
 		sort.Strings(codes)
+		var alts []*Row
 		for _, code := range codes {
 			ia := indexedAddon{key: codeKey(code), addon: c.addons[code]}
 			set := func(k string, kind int, r *Row) {
@@ -263,8 +269,15 @@ func (c *Catalog) index() *index {
 					}
 				}
 			}
-			for alt, altRow := range c.table(TableAlternative, code) {
+			// Alternatives in the order the data declares them: when two
+			// claim one code, the first declared owns it.
+			alts = c.sortedRows(TableAlternative, code, alts[:0])
+			for _, altRow := range alts {
+				alt := altRow.Code
 				for k, r := range c.table(TablePrimary, alt) {
+					if f := ia.factsOf(k); f != nil && f[kindAltPrimary] != nil {
+						continue
+					}
 					row := *r
 					// in effect only while both the code and the redirect are
 					row.From = max(row.From, altRow.From)
@@ -285,6 +298,36 @@ type tableKey struct{ name, addon string }
 
 // table returns the named table of an add-on ("*" for shared tables).
 func (c *Catalog) table(name, addon string) table { return c.tables[tableKey{name, addon}] }
+
+// sortedRows appends the rows of a table to dst in the order the data
+// added them.
+func (c *Catalog) sortedRows(name, addon string, dst []*Row) []*Row {
+	for _, r := range c.table(name, addon) {
+		dst = append(dst, r)
+	}
+	sort.Slice(dst, func(i, j int) bool { return dst[i].seq < dst[j].seq })
+	return dst
+}
+
+// finish checks what only the whole catalog can tell and builds the index:
+// an alternative add-on needs a rule of its own (USE-77003 for 77003), or
+// its findings would have no rule to report under.
+func (c *Catalog) finish() error {
+	var alts []*Row
+	for _, a := range c.Addons() {
+		for _, r := range c.sortedRows(TableAlternative, a.Code, alts[:0]) {
+			if c.rules["USE-"+r.Code] == nil {
+				return fmt.Errorf("%s: alternative add-on %s of %s has no rule USE-%s of its own (declare it: rule USE-%s error stc=… summary=\"…\")",
+					r.Where, r.Code, a.Code, r.Code, r.Code)
+			}
+			if c.addons[r.Code] == nil {
+				return fmt.Errorf("%s: alternative add-on %s is not declared (declare it: addon %s off)", r.Where, r.Code, r.Code)
+			}
+		}
+	}
+	c.index()
+	return nil
+}
 
 // Table returns a copy of the named table of an add-on ("*" for shared
 // tables), sorted by code.
@@ -356,6 +399,9 @@ func Load(paths ...string) (*Catalog, error) {
 			return nil, err
 		}
 	}
+	if err := c.finish(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -367,6 +413,9 @@ func LoadFrom(name string, r io.Reader) (*Catalog, error) {
 		return nil, err
 	}
 	if err := c.read(r, name, false); err != nil {
+		return nil, err
+	}
+	if err := c.finish(); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -547,12 +596,14 @@ func (c *Catalog) applyRule(pos []string, opts map[string]string, where string, 
 	}
 	id := pos[1]
 	r := c.rules[id]
-	if !builtin {
-		if err := onlyKeys(opts); err != nil {
-			return err
-		}
+	// A user's file changes existing rules; it defines only the rule of an
+	// alternative add-on (USE-77012), which the code reports by that name.
+	if !builtin && (r != nil || !strings.HasPrefix(id, useAlternativeFmt) || !isCode(strings.TrimPrefix(id, useAlternativeFmt))) {
 		if r == nil {
-			return fmt.Errorf("unknown rule id %q (see scrub837 --list-rules)", id)
+			return fmt.Errorf("unknown rule id %q (see scrub837 --list-rules; a file may define only USE-CODE, the rule of an alternative add-on)", id)
+		}
+		if len(opts) > 0 {
+			return fmt.Errorf("rule %s exists: a file changes only its severity (no stc=, stc10= or summary=)", id)
 		}
 		if id == "X12" && sev != finding.SeverityError {
 			return fmt.Errorf("X12 structural faults always reject the claim; their severity cannot change")
@@ -608,7 +659,10 @@ func (c *Catalog) applyRows(pos []string, opts map[string]string, where string) 
 	}
 	switch op {
 	case "add":
-		err = onlyKeys(opts, "from", "until", "source")
+		err = onlyKeys(opts, "from", "until", "source", "as")
+		if err == nil && (tableName == TableRecode) != (opts["as"] != "") {
+			err = fmt.Errorf("as=CODE goes with the recode table, and only with it")
+		}
 	case "date":
 		err = onlyKeys(opts, "from", "until")
 		if err == nil && len(opts) == 0 {
@@ -638,7 +692,8 @@ func (c *Catalog) applyRows(pos []string, opts map[string]string, where string) 
 				if row != nil {
 					return fmt.Errorf("duplicate row: %s is already in %s %s (added at %s); use date to change its dates", code, tableName, addon, row.Where)
 				}
-				t[code] = &Row{Code: code, From: from, Until: until, Source: opts["source"], Where: where}
+				c.rows++
+				t[code] = &Row{Code: code, From: from, Until: until, As: opts["as"], Source: opts["source"], Where: where, seq: c.rows}
 			case "remove", "date":
 				if row == nil {
 					return fmt.Errorf("%s is not in %s %s", code, tableName, addon)

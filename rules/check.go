@@ -50,15 +50,28 @@ func (k *checker) hasMod(m string) bool { return k.modComp(m) > 0 }
 
 // report adds a finding unless its rule is switched off.
 func (k *checker) report(id string, line, seg, elem, comp int, msg, hint string) {
+	k.reportSTC(id, "", line, seg, elem, comp, msg, hint)
+}
+
+// reportSTC is report with the finding's own 277CA STC01 in place of the
+// rule's (LINE-DOS-MISSING: A6 when the date is missing, A7 when invalid).
+func (k *checker) reportSTC(id, stc01 string, line, seg, elem, comp int, msg, hint string) {
 	r := k.cat.rule(id)
-	if r == nil || r.Severity == finding.SeverityOff {
+	if r == nil {
+		// The catalog checks at load that every id the code reports exists
+		// (USE-<alternative> included): this is a bug, not bad input.
+		panic("rules: a finding for " + id + ", which is not in the catalog")
+	}
+	if r.Severity == finding.SeverityOff {
 		return
 	}
-	if r.ID == id {
-		id = r.ID // the catalog's copy: an id made in the arena ("USE-" + code) must not outlive it
+	if stc01 == "" {
+		stc01 = r.STC01
 	}
-	k.out = append(k.out, finding.Finding{Rule: id, Severity: r.Severity, Line: line, Seg: seg, Elem: elem, Comp: comp,
-		Message: msg, Hint: hint, STC01: r.STC01, STC10: r.STC10})
+	// The catalog's copy of the id: one made in the arena ("USE-" + code)
+	// must not outlive it.
+	k.out = append(k.out, finding.Finding{Rule: r.ID, Severity: r.Severity, Line: line, Seg: seg, Elem: elem, Comp: comp,
+		Message: msg, Hint: hint, STC01: stc01, STC10: r.STC10})
 }
 
 // sameDOS summarises, for one add-on line, the claim's other lines on its
@@ -68,15 +81,26 @@ type sameDOS struct {
 	idx   int
 	line  *claim.Line
 	addon *Addon
+	ia    *indexedAddon
 	// of lists, by kind, the lines whose code has that kind for this
 	// add-on in effect on the DOS: of[kindPrimary] are the primaries,
 	// of[kindCPTPrimary] the CPT-only primaries (55700), of[kindAltPrimary]
 	// the primaries of an alternative add-on (77003), …. Their arrays are
 	// kept from line to line: only lengths are reset.
-	of         [numKinds][]int
-	altAddons  []string
-	distinctOK bool // the line carries 59/XE/XS/XP/XU
+	of        [numKinds][]int
+	altAddons []string
+	// notYet lists the lines whose code is a primary of this add-on but not
+	// in effect on the DOS; spans, the lines of a primary whose RD8 covers
+	// the DOS but starts on another day: AOC-NO-PRIMARY names them.
+	notYet, spans []int
+	// billed: the add-on's alternatives and 77001 billed themselves on the
+	// DOS (then the fix is to remove the add-on, not to replace it).
+	billedAlt, billed77001 bool
+	distinctOK             bool // the line carries 59/XE/XS/XP/XU
 }
+
+// primaries are the add-on's primaries on the DOS, CMS's and CPT's (55700).
+func (s *sameDOS) primaries() int { return len(s.of[kindPrimary]) + len(s.of[kindCPTPrimary]) }
 
 // Checker runs the catalog over one claim after another. Its scratch space
 // (a few hundred bytes) is reused, not allocated per claim. The text of the
@@ -113,6 +137,9 @@ func (ch *Checker) Check(m *claim.Model, ci int, out []finding.Finding) []findin
 	addonLines := k.addonBuf[:0]
 	for li := range k.claim.Lines {
 		l := &k.claim.Lines[li]
+		if !l.HC {
+			continue // only HC lines carry CPT/HCPCS codes
+		}
 		a := c.addonOf(l.Code)
 		if a == nil {
 			continue
@@ -139,17 +166,29 @@ type addonLine struct {
 
 func (k *checker) summarize(li int, l *claim.Line, a *indexedAddon) *sameDOS {
 	s := &k.scratch
-	s.idx, s.line, s.addon, s.distinctOK = li, l, a.addon, false
+	s.idx, s.line, s.addon, s.ia, s.distinctOK = li, l, a.addon, a, false
 	for kind := range s.of {
 		s.of[kind] = s.of[kind][:0]
 	}
-	s.altAddons = s.altAddons[:0]
+	s.altAddons, s.notYet, s.spans = s.altAddons[:0], s.notYet[:0], s.spans[:0]
+	s.billedAlt, s.billed77001 = false, false
 	for oi := range k.claim.Lines {
 		o := &k.claim.Lines[oi]
-		if oi == li || o.DOS != l.DOS {
+		if oi == li || !o.HC {
 			continue
 		}
 		f := a.factsOf(o.Code)
+		if o.DOS != l.DOS {
+			// A primary's RD8 that covers the DOS but starts another day:
+			// its DOS is its first date (named by AOC-NO-PRIMARY).
+			if f != nil && f[kindPrimary] != nil && o.DOS != 0 && o.DOS < l.DOS && l.DOS <= o.DOSEnd {
+				s.spans = append(s.spans, oi)
+			}
+			continue
+		}
+		if o.Code == "77001" {
+			s.billed77001 = true
+		}
 		if f == nil {
 			continue
 		}
@@ -158,8 +197,18 @@ func (k *checker) summarize(li int, l *claim.Line, a *indexedAddon) *sameDOS {
 				s.of[kind] = append(s.of[kind], oi)
 			}
 		}
+		if r := f[kindPrimary]; r != nil && !r.InEffect(l.DOS) {
+			s.notYet = append(s.notYet, oi)
+		}
 		if r := f[kindAltPrimary]; r != nil && r.InEffect(l.DOS) && len(s.altAddons) == 0 {
 			s.altAddons = append(s.altAddons, r.Source)
+		}
+	}
+	if len(s.altAddons) > 0 {
+		for oi := range k.claim.Lines {
+			if o := &k.claim.Lines[oi]; oi != li && o.HC && o.DOS == l.DOS && o.Code == s.altAddons[0] {
+				s.billedAlt = true
+			}
 		}
 	}
 	for _, m := range k.mods {

@@ -17,10 +17,10 @@ func (k *checker) claimRules() {
 		ok = ok && (l.ChargeOK || l.SV1 < 0)
 		if l.DOS == 0 {
 			if l.DTP < 0 {
-				k.report("LINE-DOS-MISSING", li, l.Seg, 0, 0, k.arena.Concat("service line ", l.LX, " has no DTP*472 date of service"),
+				k.report(LineDOSMissing, li, l.Seg, 0, 0, k.arena.Concat("service line ", l.LX, " has no DTP*472 date of service"),
 					"add DTP*472*D8*CCYYMMDD to the line")
 			} else {
-				k.report("LINE-DOS-MISSING", li, l.DTP, 3, 0, k.arena.Concat("service line ", l.LX, " date of service ", k.arena.Quote(string(k.model.Tx.Element(l.DTP, 3))), " is not a valid date (D8 CCYYMMDD or RD8 CCYYMMDD-CCYYMMDD)"),
+				k.reportSTC(LineDOSMissing, "A7:187", li, l.DTP, 3, 0, k.arena.Concat("service line ", l.LX, " date of service ", k.arena.Quote(string(k.model.Tx.Element(l.DTP, 3))), " is not a valid date (D8 CCYYMMDD or RD8 CCYYMMDD-CCYYMMDD)"),
 					"send the real date of service in DTP*472")
 			}
 		}
@@ -28,7 +28,7 @@ func (k *checker) claimRules() {
 	// Unreadable amounts are X12-NUMERIC already; balance needs numbers.
 	if ok && len(c.Lines) > 0 && sum != c.Charge {
 		total := k.amount(sum)
-		k.report("CLAIM-BALANCE", -1, c.Seg, 2, 0, k.arena.Concat("CLM02 total charge ", k.amount(c.Charge), " differs from the sum of the line charges ", total),
+		k.report(ClaimBalance, -1, c.Seg, 2, 0, k.arena.Concat("CLM02 total charge ", k.amount(c.Charge), " differs from the sum of the line charges ", total),
 			k.arena.Concat("set CLM02 to ", total, " or correct the line charges"))
 	}
 }

@@ -86,7 +86,8 @@ func TestRules(t *testing.T) {
 		{"GUIDANCE-INCLUDED/XS-without-primary-no-bypass", build.Claim{Lines: []L{g("20611"), g("77002", "26", "XS")}}, []string{"AOC-NO-PRIMARY", "GUIDANCE-INCLUDED"}},
 		{"GUIDANCE-INCLUDED/range-low-edge-29805", build.Claim{Lines: []L{g("20610"), g("29805"), guide}}, []string{"GUIDANCE-INCLUDED"}},
 		{"GUIDANCE-INCLUDED/range-high-edge-29999", build.Claim{Lines: []L{g("20610"), g("29999"), guide}}, []string{"GUIDANCE-INCLUDED"}},
-		{"GUIDANCE-INCLUDED/outside-range-29804", build.Claim{Lines: []L{g("20610"), g("29804"), guide}}, nil},
+		{"GUIDANCE-INCLUDED/tmj-arthroscopy-29804", build.Claim{Lines: []L{g("20610"), g("29804"), guide}}, []string{"GUIDANCE-INCLUDED"}},
+		{"GUIDANCE-INCLUDED/tmj-arthroscopy-29800", build.Claim{Lines: []L{g("20610"), g("29800"), guide}}, []string{"GUIDANCE-INCLUDED"}},
 		{"GUIDANCE-INCLUDED/other-dos", build.Claim{Lines: []L{g("20610"), on(g("20611"), "20260303"), guide}}, nil},
 		// USE-77001
 		{"USE-77001/central-line", build.Claim{Lines: []L{g("36561"), guide}}, []string{"AOC-NO-PRIMARY", "USE-77001"}},
