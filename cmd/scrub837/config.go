@@ -9,6 +9,7 @@ import (
 
 	"github.com/scrub837/scrub837/internal/outfile"
 	"github.com/scrub837/scrub837/report"
+	"github.com/scrub837/scrub837/rules"
 	"github.com/scrub837/scrub837/scrub"
 )
 
@@ -36,9 +37,12 @@ var formats = map[string]func(w io.Writer, o printerOptions) scrub.Printer{
 	"annotated": func(w io.Writer, _ printerOptions) scrub.Printer { return &report.AnnotatedPrinter{W: w} },
 	"clean":     func(w io.Writer, _ printerOptions) scrub.Printer { return &report.SplitPrinter{W: w} },
 	"rejected":  func(w io.Writer, _ printerOptions) scrub.Printer { return &report.SplitPrinter{W: w, Rejected: true} },
+	"html": func(w io.Writer, o printerOptions) scrub.Printer {
+		return &report.HTMLPrinter{W: w, Explain: rules.Explain, Now: o.ack.Now}
+	},
 }
 
-const formatNames = "text, json, 277ca, 999, annotated, clean or rejected"
+const formatNames = "text, json, 277ca, 999, annotated, html, clean or rejected"
 
 func (c *config) check() error {
 	if formats[c.format] == nil {

@@ -215,7 +215,7 @@ func TestPositionsLandOnTheElement(t *testing.T) {
 func TestOutFormatsMatchSeparateRuns(t *testing.T) {
 	dir := t.TempDir()
 	fixed := []string{"--now", "2026-03-03T09:30:00Z", "--ack-control", "41"}
-	formatsOut := []string{"text", "json", "277ca", "999", "annotated", "clean", "rejected"}
+	formatsOut := []string{"text", "json", "277ca", "999", "annotated", "html", "clean", "rejected"}
 	args := append([]string{"-q", "-f", "json", "-o", filepath.Join(dir, "main.json")}, fixed...)
 	for _, f := range formatsOut {
 		args = append(args, "--out", f+"="+filepath.Join(dir, "all."+f))
