@@ -23,7 +23,7 @@ func Build(tx *edi.Transaction) *Model {
 	m.HLs = grow(m.HLs[:0], tx.HLs)
 	m.Claims = grow(m.Claims[:0], tx.CLMs)
 	m.lines = grow(m.lines[:0], tx.LXs)
-	b := builder{m: m, tx: tx, sep: tx.Interchange.Delims.Element, comp: tx.Interchange.Delims.Component, cur: -1}
+	b := builder{m: m, tx: tx, sep: tx.Interchange.Delims.Element, comp: tx.Interchange.Delims.Component, cur: -1, last20: -1, last22: -1}
 	for i, seg := range tx.Segs {
 		// One case per segment kind the model reads, each a method.
 		id := seg.ID
@@ -70,6 +70,12 @@ func Build(tx *edi.Transaction) *Model {
 			}
 		case edi.SegSE:
 			b.endClaim(i)
+		case edi.SegBHT:
+			f := tx.Cursor(i)
+			f.Skip(2)
+			m.BHT03, m.BHT04 = mem.String(f.Next()), ParseDate(f.Next())
+		case edi.SegOther:
+			b.unknown(i)
 		}
 	}
 	b.endClaim(len(tx.Segs))
@@ -89,9 +95,10 @@ type builder struct {
 	tx        *edi.Transaction
 	sep, comp byte // element and component separators
 	generic   bool // the usual-shape readers off: their tests' oracle
-	// hlByID maps HL01 to its index, built only when HL01s are not 1, 2, 3, …
-	hlByID       map[string]int
-	cur          int // index of the open HL, -1 before the first
+	// hlIDs holds the HL01s seen, kept only once one is out of sequence.
+	hlIDs          map[string]struct{}
+	cur            int // index of the open HL, -1 before the first
+	last20, last22 int // the last billing provider and subscriber HLs, -1 for none
 	claimLines   int // index in m.lines of the open claim's first line
 	claim        *Claim
 	line         *Line
@@ -99,6 +106,25 @@ type builder struct {
 	// finish: some claim needs inherit (an HL problem above it, no line, a
 	// line without SV1); most batches need none.
 	finish bool
+}
+
+// hlStatus is the 277CA status of a fault in an HL of a level: code 21
+// with the entity the level is (billing provider, subscriber, patient).
+func hlStatus(level string) string {
+	switch level {
+	case "20":
+		return "A3:21:85"
+	case "23":
+		return "A3:21:QC"
+	}
+	return "A3:21:IL"
+}
+
+// unknown reports a segment the 837P does not define: inside a claim it
+// rejects the claim.
+func (b *builder) unknown(i int) {
+	b.problem(edi.Problem{Rule: "X12-SEGMENT-UNKNOWN", Seg: i, SegCode: "1",
+		Msg: "segment " + edi.Quote(string(b.tx.SegIDBytes(i))) + " is not a segment of the 837P (005010X222A1)", Status: "A3:21"})
 }
 
 // lineNoteAt and claimNoteAt record the first segment an NTE may not follow
@@ -176,60 +202,78 @@ func (b *builder) hl(i int) {
 	h.Seg, h.OwnEnd, h.ID, h.Parent, h.Level, h.HasChild, h.NameSeg = i, -1, id, -1, level, !f.Done(), -1
 	b.cur = len(m.HLs) - 1
 	b.inOtherPayer = false
-	inSequence := isInt(h.ID, len(m.HLs))
-	if !inSequence {
-		b.problem(edi.Problem{Rule: "X12-HL-SEQUENCE", Seg: i, Elem: 1, SegCode: "8", ElemCode: "7", ElemRef: "628",
-			Loop: "2000", Value: h.ID, Msg: "HL01 is " + edi.Quote(h.ID) + ", expected " + strconv.Itoa(len(m.HLs)) + " (HL01 counts up from 1)"})
+	b.sequence(i, h.ID)
+	b.parent(i, level, parentID)
+	switch level {
+	case "20":
+		b.last20, b.last22 = b.cur, -1
+	case "22":
+		b.last22 = b.cur
 	}
-	if b.hlByID == nil && !inSequence {
-		b.hlByID = make(map[string]int, len(m.HLs))
-		for k := range m.HLs[:b.cur] {
-			if _, dup := b.hlByID[m.HLs[k].ID]; !dup {
-				b.hlByID[m.HLs[k].ID] = k
-			}
-		}
-	}
-	if _, dup := b.hlByID[h.ID]; b.hlByID != nil && !dup && h.ID != "" {
-		b.hlByID[h.ID] = b.cur
-	}
-	b.parent(i, h.Level, parentID)
 }
 
-// parent links the open HL to the HL its HL02 names and checks the level.
+// sequence checks that HL01 counts up from 1 and never repeats.
+func (b *builder) sequence(i int, id string) {
+	m := b.m
+	n := len(m.HLs)
+	if isInt(id, n) {
+		if b.hlIDs != nil {
+			b.hlIDs[id] = struct{}{}
+		}
+		return
+	}
+	if b.hlIDs == nil { // the first HL out of sequence: the earlier ones were 1, 2, 3, …
+		b.hlIDs = make(map[string]struct{}, n)
+		for k := range m.HLs[:n-1] {
+			b.hlIDs[m.HLs[k].ID] = struct{}{}
+		}
+	}
+	if _, dup := b.hlIDs[id]; dup {
+		b.problem(edi.Problem{Rule: "X12-HL-DUPLICATE", Seg: i, Elem: 1, SegCode: "8", ElemCode: "7", ElemRef: "628", Value: id,
+			Msg: "HL01 " + edi.Quote(id) + " repeats an earlier HL's id: HL01 is unique in a transaction set", Status: hlStatus(b.m.HLs[b.cur].Level)})
+	} else {
+		b.problem(edi.Problem{Rule: "X12-HL-SEQUENCE", Seg: i, Elem: 1, SegCode: "8", ElemCode: "7", ElemRef: "628", Value: id,
+			Msg: "HL01 is " + edi.Quote(id) + ", expected " + strconv.Itoa(n) + " (HL01 counts up from 1)", Status: hlStatus(b.m.HLs[b.cur].Level)})
+	}
+	b.hlIDs[id] = struct{}{}
+}
+
+// parent links the open HL to the HL it physically follows at the level
+// above (a subscriber to the last billing provider, a patient to the last
+// subscriber), and checks that HL02 names that HL: a claim belongs to the
+// HLs it follows, never to another one its HL02 happens to name.
 func (b *builder) parent(i int, level, parentID string) {
 	m := b.m
-	want, loop, known := hlLevel(level)
+	want, _, known := hlLevel(level)
+	physical := -1
+	switch level {
+	case "22":
+		physical = b.last20
+	case "23":
+		physical = b.last22
+	}
 	switch {
 	case !known:
-		b.problem(edi.Problem{Rule: "X12-HL-LEVEL", Seg: i, Elem: 3, SegCode: "8", ElemCode: "7", ElemRef: "735", Loop: "2000",
-			Value: level, Msg: "HL03 is " + edi.Quote(level) + ": an 837P uses 20 (billing provider), 22 (subscriber) or 23 (patient)"})
-		return
+		b.problem(edi.Problem{Rule: "X12-HL-LEVEL", Seg: i, Elem: 3, SegCode: "8", ElemCode: "7", ElemRef: "735",
+			Value: level, Msg: "HL03 is " + edi.Quote(level) + ": an 837P uses 20 (billing provider), 22 (subscriber) or 23 (patient)", Status: hlStatus(b.m.HLs[b.cur].Level)})
 	case want == "" && parentID != "":
-		b.problem(edi.Problem{Rule: "X12-HL-PARENT", Seg: i, Elem: 2, SegCode: "8", ElemCode: "7", ElemRef: "734", Loop: "2000A",
-			Value: parentID, Msg: "a billing provider HL (20) has no parent, but HL02 is " + edi.Quote(parentID)})
-		return
+		b.problem(edi.Problem{Rule: "X12-HL-PARENT", Seg: i, Elem: 2, SegCode: "8", ElemCode: "7", ElemRef: "734",
+			Value: parentID, Msg: "a billing provider HL (20) has no parent, but HL02 is " + edi.Quote(parentID), Status: hlStatus(b.m.HLs[b.cur].Level)})
 	case want == "":
-		return
-	}
-	p, ok := -1, false
-	if b.hlByID != nil {
-		p, ok = b.hlByID[parentID]
-	} else if k := atoi(parentID); k >= 1 && k <= len(m.HLs) {
-		p, ok = k-1, true // HL01s are 1, 2, 3, …: the parent is at HL02-1
-	}
-	if ok && p != b.cur {
-		m.HLs[b.cur].Parent = p
-	}
-	switch {
+	case physical < 0:
+		b.problem(edi.Problem{Rule: "X12-HL-PARENT", Seg: i, Elem: 2, SegCode: "8", ElemCode: "7", ElemRef: "734", Value: parentID,
+			Msg: "a level " + level + " HL must follow a level " + want + " HL, and none comes before it", Status: hlStatus(b.m.HLs[b.cur].Level)})
 	case parentID == "":
-		b.problem(edi.Problem{Rule: "X12-HL-PARENT", Seg: i, Elem: 2, SegCode: "8", ElemCode: "1", ElemRef: "734", Loop: loop,
-			Msg: "HL02 (parent) is missing: a level " + level + " HL needs a level " + want + " parent"})
-	case !ok || p == b.cur:
-		b.problem(edi.Problem{Rule: "X12-HL-PARENT", Seg: i, Elem: 2, SegCode: "8", ElemCode: "7", ElemRef: "734", Loop: loop,
-			Value: parentID, Msg: "HL02 names parent " + edi.Quote(parentID) + ", which is not an earlier HL of this transaction"})
-	case m.HLs[p].Level != want:
-		b.problem(edi.Problem{Rule: "X12-HL-PARENT", Seg: i, Elem: 2, SegCode: "8", ElemCode: "7", ElemRef: "734", Loop: loop,
-			Value: parentID, Msg: "HL02 names parent " + edi.Quote(parentID) + " at level " + m.HLs[p].Level + "; a level " + level + " HL needs a level " + want + " parent"})
+		m.HLs[b.cur].Parent = physical
+		b.problem(edi.Problem{Rule: "X12-HL-PARENT", Seg: i, Elem: 2, SegCode: "8", ElemCode: "1", ElemRef: "734",
+			Msg: "HL02 (parent) is missing: this HL follows HL " + edi.Quote(m.HLs[physical].ID), Status: hlStatus(b.m.HLs[b.cur].Level)})
+	case parentID != m.HLs[physical].ID:
+		m.HLs[b.cur].Parent = physical
+		b.problem(edi.Problem{Rule: "X12-HL-PARENT", Seg: i, Elem: 2, SegCode: "8", ElemCode: "7", ElemRef: "734", Value: parentID,
+			Msg: "HL02 names parent " + edi.Quote(parentID) + ", but this level " + level + " HL follows HL " + edi.Quote(m.HLs[physical].ID) +
+				" (level " + want + "): the claims below it are not filed under another HL", Status: hlStatus(b.m.HLs[b.cur].Level)})
+	default:
+		m.HLs[b.cur].Parent = physical
 	}
 }
 
@@ -305,24 +349,24 @@ func (b *builder) clm(i int) {
 	switch {
 	case b.cur < 0 || m.HLs[b.cur].Level != "22" && m.HLs[b.cur].Level != "23":
 		b.problem(edi.Problem{Rule: "X12-CLM-PLACEMENT", Seg: i, SegCode: "2", Loop: "2300",
-			Msg: "CLM must follow a subscriber (HL 22) or patient (HL 23) level"})
+			Msg: "CLM must follow a subscriber (HL 22) or patient (HL 23) level", Status: "A3:21:IL"})
 	case c.ID == "":
 		b.problem(edi.Problem{Rule: "X12-CLM-ID", Seg: i, Elem: 1, SegCode: "8", ElemCode: "1", ElemRef: "1028", Loop: "2300",
-			Msg: "CLM01 (patient control number) is missing"})
+			Msg: "CLM01 (patient control number) is missing", Status: "A3:21:QC"})
 	}
 }
 
 func (b *builder) lx(i int) {
 	if b.claim == nil {
 		b.problem(edi.Problem{Rule: "X12-LX-PLACEMENT", Seg: i, SegCode: "2", Loop: "2400",
-			Msg: "LX (service line) outside a claim"})
+			Msg: "LX (service line) outside a claim", Status: "A3:21"})
 		return
 	}
 	b.endLine(i)
 	b.claimNoteAt(i)
 	if len(b.m.lines)-b.claimLines == MaxLines {
 		b.problem(edi.Problem{Rule: "X12-LX-MAX", Seg: i, SegCode: "4", Loop: "2400",
-			Msg: "claim has more than " + strconv.Itoa(MaxLines) + " service lines (2400 loops), the most a claim may hold"})
+			Msg: "claim has more than " + strconv.Itoa(MaxLines) + " service lines (2400 loops), the most a claim may hold", Status: "A3:21"})
 	}
 	l := push(&b.m.lines)
 	b.line = l
@@ -347,6 +391,10 @@ func (b *builder) lx01(i int) string {
 
 func (b *builder) dtp(i int) {
 	l := b.line
+	if l == nil && b.claim != nil {
+		b.claimDates(i)
+		return
+	}
 	if l == nil || l.DTP >= 0 {
 		return
 	}
@@ -378,6 +426,26 @@ func (b *builder) dtp(i int) {
 	}
 }
 
+// claimDates reads a claim's statement dates (DTP*434, RD8).
+func (b *builder) claimDates(i int) {
+	f := b.tx.Cursor(i)
+	if mem.String(f.Next()) != "434" {
+		return
+	}
+	format, v := mem.String(f.Next()), f.Next()
+	c := b.claim
+	switch {
+	case format == "RD8" && len(v) == 17 && v[8] == '-':
+		c.StatementFrom, c.StatementTo = ParseDate(v[:8]), ParseDate(v[9:])
+	case format == "D8":
+		c.StatementFrom = ParseDate(v)
+		c.StatementTo = c.StatementFrom
+	}
+	if c.StatementFrom == 0 || c.StatementTo < c.StatementFrom {
+		c.StatementFrom, c.StatementTo = 0, 0
+	}
+}
+
 func (b *builder) ref(i int) {
 	f := b.tx.Cursor(i)
 	q := mem.String(f.Next())
@@ -399,15 +467,16 @@ func (b *builder) inherit() {
 			c.Problems = append(c.Problems, m.HLs[h].Problems...)
 		}
 		if len(c.Lines) == 0 {
-			p := edi.Problem{Rule: "X12-LX-MISSING", Seg: c.Seg, Offset: tx.SegOffset(c.Seg), SegCode: "3", Loop: "2400",
-				Msg: "claim has no service line (2400 loop with LX and SV1)"}
+			p := edi.Problem{Rule: "X12-LX-MISSING", Seg: c.End, Offset: tx.SegOffset(c.End), SegCode: "3", Loop: "2400", Missing: "LX",
+				Msg: "claim has no service line (2400 loop with LX and SV1)", Status: "A3:21"}
 			c.Problems = append(c.Problems, p)
 			m.SegmentErrors = append(m.SegmentErrors, p)
 		}
 		for li := range c.Lines {
 			if c.Lines[li].SV1 < 0 {
-				p := edi.Problem{Rule: "X12-SV1-MISSING", Seg: c.Lines[li].Seg, Offset: tx.SegOffset(c.Lines[li].Seg), SegCode: "3", Loop: "2400",
-					Msg: "service line " + c.Lines[li].LX + " has no SV1 segment"}
+				at := c.Lines[li].Seg + 1 // where SV1 belongs: right after LX
+				p := edi.Problem{Rule: "X12-SV1-MISSING", Seg: at, Offset: tx.SegOffset(at), SegCode: "3", Loop: "2400", Missing: "SV1",
+					Msg: "service line " + c.Lines[li].LX + " has no SV1 segment", Status: "A3:454"}
 				c.Problems = append(c.Problems, p)
 				m.SegmentErrors = append(m.SegmentErrors, p)
 			}
@@ -424,12 +493,21 @@ func (b *builder) number(v []byte, i, seg int, ref, loop, name string) (string, 
 	case ok:
 	case raw == "":
 		b.problem(edi.Problem{Rule: "X12-NUMERIC", Seg: seg, Elem: i, SegCode: "8", ElemCode: "1", ElemRef: ref, Loop: loop,
-			Msg: name + " is required"})
+			Msg: name + " is required", Status: numberStatus(ref)})
 	default:
 		b.problem(edi.Problem{Rule: "X12-NUMERIC", Seg: seg, Elem: i, SegCode: "8", ElemCode: "6", ElemRef: ref, Loop: loop,
-			Value: raw, Msg: name + " " + edi.Quote(raw) + " is not a number"})
+			Value: raw, Msg: name + " " + edi.Quote(raw) + " is not a number", Status: numberStatus(ref)})
 	}
 	return raw, d, ok
+}
+
+// numberStatus is the 277CA status naming a bad number: units (380) or
+// charges (782).
+func numberStatus(ref string) string {
+	if ref == "380" {
+		return "A3:476"
+	}
+	return "A3:178"
 }
 
 // push appends a zero element to *s and returns it, to be filled in place

@@ -22,6 +22,8 @@ type Model struct {
 	Submitter int // segment index of 1000A NM1*41, -1 if none
 	Receiver  int // segment index of 1000B NM1*40, -1 if none
 	HeaderEnd int // index of the first HL
+	BHT03     string // the originator's batch id, echoed in the 277CA
+	BHT04     int    // the batch's creation date, yyyymmdd, 0 when invalid
 	HLs       []HL
 	Claims    []Claim
 	// SegmentErrors lists the structural problems the model found at a
@@ -60,7 +62,10 @@ type Claim struct {
 	D9Seg        int    // REF*D9 segment index, -1
 	NTE          int    // claim-level NTE segment index, -1
 	NoteAt       int    // where a 2300 NTE may be inserted (before this segment)
-	Lines        []Line
+	// StatementFrom and StatementTo are the claim's statement dates
+	// (DTP*434), 0 when absent or invalid.
+	StatementFrom, StatementTo int
+	Lines                      []Line
 	Problems     []edi.Problem // structural problems that reject this claim
 }
 

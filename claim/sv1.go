@@ -1,6 +1,8 @@
 package claim
 
 import (
+	"strconv"
+
 	"github.com/scrub837/scrub837/edi"
 	"github.com/scrub837/scrub837/internal/mem"
 )
@@ -10,7 +12,7 @@ import (
 func (b *builder) sv1(i int) {
 	l := b.line
 	if l == nil || l.SV1 >= 0 {
-		b.problem(edi.Problem{Rule: "X12-SV1-PLACEMENT", Seg: i, SegCode: "2", Loop: "2400", Msg: "SV1 outside a service line, or a second SV1 in one line"})
+		b.problem(edi.Problem{Rule: "X12-SV1-PLACEMENT", Seg: i, SegCode: "2", Loop: "2400", Msg: "SV1 outside a service line, or a second SV1 in one line", Status: "A3:454"})
 		return
 	}
 	l.SV1 = i
@@ -32,15 +34,19 @@ func (b *builder) sv1(i int) {
 	}
 	switch {
 	case len(sv101) == 0:
-		b.badSV101(i, "SV101 (procedure composite) is empty", 0, "")
+		b.badSV101(i, "SV101 (procedure composite) is empty", 0, "", "1")
 	case extra > 5:
-		b.badSV101(i, "SV101 has more than 7 components: qualifier, code, four modifiers and a description at most", 0, "")
+		b.badSV101(i, "SV101 has more than 7 components: qualifier, code, four modifiers and a description at most", 0, "", "7")
 	case !procedureQualifier(qualifier):
-		b.badSV101(i, "SV101-1 is "+edi.Quote(qualifier)+": expected HC (HCPCS/CPT), ER, IV or WK", 1, qualifier)
-	case qualifier == "HC" && (len(l.Code) != 5 || !alnumString(l.Code)):
-		b.badSV101(i, "SV101-2 procedure code "+edi.Quote(l.Code)+" is not 5 letters or digits, as an HC (HCPCS/CPT) code is", 2, l.Code)
+		b.badSV101(i, "SV101-1 is "+edi.Quote(qualifier)+": expected HC (HCPCS/CPT), ER, IV or WK", 1, qualifier, "7")
+	case qualifier == "HC" && len(l.Code) != 5:
+		b.badSV101(i, "SV101-2 procedure code "+edi.Quote(l.Code)+" is not 5 letters or digits, as an HC (HCPCS/CPT) code is", 2, l.Code, tooShortOrLong(len(l.Code), 5))
+	case qualifier == "HC" && !alnumString(l.Code):
+		b.badSV101(i, "SV101-2 procedure code "+edi.Quote(l.Code)+" is not 5 letters or digits, as an HC (HCPCS/CPT) code is", 2, l.Code, "6")
 	case len(l.Code) < 1 || len(l.Code) > 48:
-		b.badSV101(i, "SV101-2 procedure code "+edi.Quote(l.Code)+" is not 1 to 48 characters", 2, l.Code)
+		b.badSV101(i, "SV101-2 procedure code "+edi.Quote(l.Code)+" is not 1 to 48 characters", 2, l.Code, tooShortOrLong(len(l.Code), 1))
+	default:
+		b.modifierWidths(i, l)
 	}
 	l.HC = qualifier == "HC"
 	_, l.Charge, l.ChargeOK = b.number(sv102, 2, i, "782", "2400", "SV102 (line charge)")
@@ -50,16 +56,37 @@ func (b *builder) sv1(i int) {
 
 // badSV101 reports a malformed procedure composite at component comp (0:
 // the whole composite).
-func (b *builder) badSV101(i int, msg string, comp int, value string) {
-	ref := "C003"
-	switch comp {
-	case 1:
+func (b *builder) badSV101(i int, msg string, comp int, value, code string) {
+	ref, status := "", "A3:454" // the composite as a whole has no data element number
+	switch {
+	case comp == 1:
 		ref = "235"
-	case 2:
+	case comp == 2:
 		ref = "234"
+	case comp >= 3:
+		ref, status = "1339", "A3:453"
 	}
-	b.problem(edi.Problem{Rule: "X12-SV1-COMPOSITE", Seg: i, Elem: 1, Comp: comp, SegCode: "8", ElemCode: "7",
-		ElemRef: ref, Loop: "2400", Value: value, Msg: msg})
+	b.problem(edi.Problem{Rule: "X12-SV1-COMPOSITE", Seg: i, Elem: 1, Comp: comp, SegCode: "8", ElemCode: code,
+		ElemRef: ref, Loop: "2400", Value: value, Msg: msg, Status: status})
+}
+
+// tooShortOrLong is the IK403 code of a value of n characters where
+// lo to hi are allowed.
+func tooShortOrLong(n, lo int) string {
+	if n < lo {
+		return "4"
+	}
+	return "5"
+}
+
+// modifierWidths reports modifiers that are not two characters: the
+// implementation guide's syntax (SV101-3 to -6 are 2/2), for every line.
+func (b *builder) modifierWidths(i int, l *Line) {
+	for comp, m := range l.Mods() {
+		if len(m) != 2 {
+			b.badSV101(i, "SV101-"+strconv.Itoa(comp)+" modifier "+edi.Quote(m)+" is not 2 characters", comp, m, tooShortOrLong(len(m), 2))
+		}
+	}
 }
 
 // readSV1Usual reads the SV1 nearly every line has, a procedure code of
@@ -84,10 +111,16 @@ func readSV1Usual(c []byte, line *Line, sep, comp byte) bool {
 	case len(c) > 15 && c[15] == sep && c[13] != comp && c[13] != sep && c[14] != comp && c[14] != sep: // one of two characters
 		p = 15
 	default:
-		extra := 0 // components after the code
+		extra, start := 0, p+1 // components after the code; where the current one starts
 		for ; p < len(c) && c[p] != sep; p++ {
 			if c[p] == comp {
 				extra++
+				start = p + 1
+			}
+			if extra >= 1 && extra <= 4 && (p+1 == len(c) || c[p+1] == comp || c[p+1] == sep) {
+				if n := p + 1 - start; n != 0 && n != 2 { // a modifier of other than two characters
+					return false
+				}
 			}
 		}
 		if extra > 5 || p == len(c) {

@@ -78,4 +78,13 @@ type Problem struct {
 	Loop     string // IK303 loop identifier
 	IK5      string // IK502 code for transaction-level faults
 	AK9      string // AK905 code for group-level faults
+	TA105    string // TA105 code for interchange-level faults
+	// Reject: the fault rejects its whole interchange (TA1 R) or group
+	// (AK9 R), not only the claims it touches.
+	Reject bool
+	// Missing names a required segment that is absent (IK301); Seg is then
+	// where it was expected.
+	Missing string
+	// Status is the 277CA status that names what is wrong, beside A3:21.
+	Status string
 }

@@ -36,6 +36,10 @@ const (
 	SegGS
 	SegGE
 	SegIEA
+	// SegKnown is every other segment an 837P (or its envelope) defines:
+	// N3, N4, DMG, PER, PRV, … A segment of none of these kinds is SegOther,
+	// which an 837P does not define (X12-SEGMENT-UNKNOWN).
+	SegKnown
 )
 
 // segIDOf classifies a segment identifier.
@@ -91,20 +95,26 @@ var segNames = [...]struct {
 	{"CR2", SegCR2},
 	{"CRC", SegCRC},
 	{"HI", SegHI},
+	{"AMT", SegKnown}, {"CAS", SegKnown}, {"CN1", SegKnown}, {"CR3", SegKnown}, {"CTP", SegKnown}, {"CUR", SegKnown},
+	{"DMG", SegKnown}, {"FRM", SegKnown}, {"K3", SegKnown}, {"MEA", SegKnown}, {"MOA", SegKnown}, {"N3", SegKnown},
+	{"N4", SegKnown}, {"OI", SegKnown}, {"PAT", SegKnown}, {"PER", SegKnown}, {"PRV", SegKnown}, {"PWK", SegKnown},
+	{"QTY", SegKnown}, {"SV5", SegKnown}, {"ISA", SegKnown}, {"TA1", SegKnown},
 }
 
 // segIDLen is the length of each kind's identifier (0 for SegOther and
 // SegTruncated).
-var segIDLen = func() (n [SegIEA + 1]uint8) {
+var segIDLen = func() (n [SegKnown + 1]uint8) {
 	for _, s := range segNames {
-		n[s.id] = uint8(len(s.name))
+		if s.id != SegKnown { // two- and three-letter ids share SegKnown
+			n[s.id] = uint8(len(s.name))
+		}
 	}
 	return n
 }()
 
 const (
-	segHashMul  = 0x38c0c8fd // found by search: no two segNames share a slot
-	segHashBits = 6
+	segHashMul  = 0x70f7f749 // found by search: no two segNames share a slot
+	segHashBits = 7
 )
 
 var segTable = func() (t [1 << segHashBits]struct {

@@ -65,6 +65,10 @@ func TestRulesRound2(t *testing.T) {
 		{"USE-77001/55700-59-bypasses", build.Claim{Lines: []L{g("55700"), g("36561"), g("77002", "26", "59")}}, []string{"PRIMARY-NOT-CMS"}},
 		// Modifiers are read in upper case.
 		{"MOD-INVALID/lower-case-tc-is-not-TC", build.Claim{Lines: []L{g("20610"), g("77002", "26", "tc")}}, []string{"MOD-INVALID"}},
+		// A modifier of other than two characters is also an X12 syntax fault
+		// of the line (X12-SV1-COMPOSITE, reported by the model).
+		{"MOD-INVALID/one-char", build.Claim{Lines: []L{g("20610"), g("77002", "26", "2")}}, []string{"MOD-INVALID"}},
+		{"MOD-INVALID/three-chars", build.Claim{Lines: []L{g("20610"), g("77002", "26", "XSS")}}, []string{"MOD-INVALID"}},
 		{"MOD-INVALID/lower-case-xs-no-bypass", build.Claim{Lines: []L{g("20610"), g("20611"), g("77002", "26", "xs")}}, []string{"GUIDANCE-INCLUDED", "MOD-INVALID"}},
 		// Only HC lines carry CPT codes.
 		{"AOC-NO-PRIMARY/ER-77002-is-not-77002", build.Claim{Lines: []L{raw("SV1*ER:77002*100*UN*1***1")}}, nil},

@@ -106,8 +106,6 @@ func TestRules(t *testing.T) {
 		// modifiers
 		{"MOD-26-TC/both", build.Claim{Lines: []L{g("20610"), g("77002", "26", "TC")}}, []string{"MOD-26-TC"}},
 		{"MOD-50/bilateral", build.Claim{Lines: []L{g("20610"), g("77002", "26", "50")}}, []string{"MOD-50"}},
-		{"MOD-INVALID/one-char", build.Claim{Lines: []L{g("20610"), g("77002", "26", "2")}}, []string{"MOD-INVALID"}},
-		{"MOD-INVALID/three-chars", build.Claim{Lines: []L{g("20610"), g("77002", "26", "XSS")}}, []string{"MOD-INVALID"}},
 		{"MOD-51/warning", build.Claim{Lines: []L{g("20610"), g("77002", "26", "51")}}, []string{"MOD-51"}},
 		// FACILITY-NEEDS-26
 		{"FACILITY-NEEDS-26/claim-pos-22", build.Claim{POS: "22", Lines: []L{g("20610"), g("77002")}}, []string{"FACILITY-NEEDS-26"}},
