@@ -99,10 +99,10 @@ type builder struct {
 	hlIDs          map[string]struct{}
 	cur            int // index of the open HL, -1 before the first
 	last20, last22 int // the last billing provider and subscriber HLs, -1 for none
-	claimLines   int // index in m.lines of the open claim's first line
-	claim        *Claim
-	line         *Line
-	inOtherPayer bool // inside 2320/2330: NM1*82 there is not 2310B
+	claimLines     int // index in m.lines of the open claim's first line
+	claim          *Claim
+	line           *Line
+	inOtherPayer   bool // inside 2320/2330: NM1*82 there is not 2310B
 	// finish: some claim needs inherit (an HL problem above it, no line, a
 	// line without SV1); most batches need none.
 	finish bool

@@ -19,9 +19,9 @@ const MaxLines = 50
 // becomes exactly one Claim, however broken.
 type Model struct {
 	Tx        *edi.Transaction
-	Submitter int // segment index of 1000A NM1*41, -1 if none
-	Receiver  int // segment index of 1000B NM1*40, -1 if none
-	HeaderEnd int // index of the first HL
+	Submitter int    // segment index of 1000A NM1*41, -1 if none
+	Receiver  int    // segment index of 1000B NM1*40, -1 if none
+	HeaderEnd int    // index of the first HL
 	BHT03     string // the originator's batch id, echoed in the 277CA
 	BHT04     int    // the batch's creation date, yyyymmdd, 0 when invalid
 	HLs       []HL
@@ -66,7 +66,7 @@ type Claim struct {
 	// (DTP*434), 0 when absent or invalid.
 	StatementFrom, StatementTo int
 	Lines                      []Line
-	Problems     []edi.Problem // structural problems that reject this claim
+	Problems                   []edi.Problem // structural problems that reject this claim
 }
 
 // Line is one 2400 service line. It is read for every line of a batch
