@@ -41,8 +41,36 @@ type Interchange struct {
 	Version      string // ISA12
 	Control      string // ISA13
 	Usage        string // ISA15: P production, T test
+	AckRequested bool   // ISA14 is 1: the sender asks for a TA1
 	Groups       int    // GS segments read
-	Problems     []Problem
+	// GroupsStated is IEA01's count, -1 until the IEA is read.
+	GroupsStated int
+	// Problems are the interchange's faults: those of the ISA (known when
+	// it opens) and those of the IEA (known when it closes).
+	Problems []Problem
+	// Rejected is the fault, known when the interchange opens, that
+	// rejects it whole (TA1 R): none of its claims is accepted, and no 999
+	// or 277CA answers it. Set before any of its items is handed on.
+	Rejected *Problem
+
+	groupControls map[string]bool // GS06s read: one repeated rejects its group
+}
+
+// TA1 returns the interchange's TA104 (A, E or R) and TA105 codes from its
+// problems: R for a fault that rejects it, E for one it can be read
+// despite, A with 000 for none.
+func (ic *Interchange) TA1() (status, code string) {
+	status, code = "A", "000"
+	for _, p := range ic.Problems {
+		switch {
+		case p.TA105 == "":
+		case p.Reject && status != "R":
+			status, code = "R", p.TA105
+		case status == "A":
+			status, code = "E", p.TA105
+		}
+	}
+	return status, code
 }
 
 // Group is a GS…GE functional group.
@@ -58,8 +86,24 @@ type Group struct {
 	Control      string // GS06
 	Version      string // GS08
 	Transactions int    // ST segments read
-	Problems     []Problem
-	controls     map[string]struct{}
+	// SetsStated is GE01's count, -1 until the GE is read.
+	SetsStated int
+	Problems   []Problem
+	// Rejected is the fault, known when the group opens, that rejects it
+	// whole (AK9 R), as Interchange.Rejected.
+	Rejected *Problem
+	controls map[string]struct{}
+}
+
+// Rejects reports whether the group is rejected (AK9 R): a fault of its GS,
+// or of its GE (missing, wrong count or control number).
+func (g *Group) Rejects() bool {
+	for _, p := range g.Problems {
+		if p.Reject {
+			return true
+		}
+	}
+	return false
 }
 
 // Problem is a structural fault found while reading: it becomes an X12-…

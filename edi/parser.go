@@ -37,6 +37,15 @@ type Parser struct {
 	// slow turns the fast path (body) off: tests compare the two.
 	slow bool
 	hint sizeHint // new transaction arrays are made this large
+
+	// Source and Size, when set, let the parser read the end of a seekable
+	// input before its interchanges: a file that ends before its last IEA
+	// rejects that interchange from its start (TA1 R 023).
+	Source io.ReaderAt
+	Size   int64
+	tail   *tail
+
+	isaControls map[string]bool // ISA13s read: one repeated is TA1 R 025
 }
 
 // NewParser returns a Parser reading src.
@@ -219,9 +228,79 @@ func (p *Parser) openInterchange(seg *Segment) {
 	p.ic = &Interchange{File: p.Name, Seq: p.icSeq, Delims: *seg.d, Raw: clone(seg.Span), Offset: seg.Offset,
 		SenderQual: s(seg.Element(5)), SenderID: strings.TrimSpace(s(seg.Element(6))),
 		ReceiverQual: s(seg.Element(7)), ReceiverID: strings.TrimSpace(s(seg.Element(8))),
-		Date: s(seg.Element(9)), Time: s(seg.Element(10)), Version: s(seg.Element(12)), Control: s(seg.Element(13)), Usage: s(seg.Element(15))}
+		Date: s(seg.Element(9)), Time: s(seg.Element(10)), Version: s(seg.Element(12)), Control: s(seg.Element(13)), Usage: s(seg.Element(15)),
+		AckRequested: s(seg.Element(14)) == "1", GroupsStated: -1}
 	p.icSeq++
+	p.checkISA(seg)
 	p.emit(Item{Kind: ItemInterchange, Raw: p.ic.Raw, Offset: seg.SpanOffset, Interchange: p.ic})
+}
+
+// isaWidths are the fixed widths of ISA01 to ISA16, and isaCodes the TA105
+// code of a fault in each.
+var (
+	isaWidths = [17]int{1: 2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1}
+	isaCodes  = [17]string{1: "010", "011", "012", "013", "005", "006", "007", "008", "014", "015", "026", "017", "018", "019", "020", "027"}
+)
+
+// checkISA records the ISA's faults on the open interchange: those that
+// reject it (a version other than 00501, a control number already used in
+// this input, an input that ends before its IEA) and those it can be read
+// despite (an element of the wrong width or value).
+func (p *Parser) checkISA(seg *Segment) {
+	ic := p.ic
+	fault := func(rule, code string, elem int, reject bool, msg string) {
+		ic.Problems = append(ic.Problems, Problem{Rule: rule, Seg: -1, Offset: seg.Offset, Elem: elem, TA105: code, Reject: reject, Msg: msg})
+		if reject && ic.Rejected == nil {
+			ic.Rejected = &ic.Problems[len(ic.Problems)-1]
+		}
+	}
+	els := seg.Elements()
+	for i := 1; i < len(isaWidths) && i < len(els); i++ {
+		if len(els[i]) != isaWidths[i] {
+			fault("X12-ISA-WIDTH", isaCodes[i], i, false, fmt.Sprintf("ISA%02d has %d characters, expected %d: the ISA is fixed width, %d characters with its terminator",
+				i, len(els[i]), isaWidths[i], ISALength))
+			break
+		}
+	}
+	switch {
+	case !allDigits(els, 9) || !allDigits(els, 10):
+		fault("X12-ISA-VALUE", map[bool]string{true: "015", false: "014"}[allDigits(els, 9)], 9, false, "ISA09/ISA10 (date and time) are not digits")
+	case !allDigits(els, 13):
+		fault("X12-ISA-VALUE", "018", 13, false, "ISA13 (control number) "+Quote(ic.Control)+" is not 9 digits")
+	case ic.Usage != "P" && ic.Usage != "T":
+		fault("X12-ISA-VALUE", "020", 15, false, "ISA15 (usage) is "+Quote(ic.Usage)+": expected P (production) or T (test)")
+	case s(element(els, 14)) != "0" && s(element(els, 14)) != "1":
+		fault("X12-ISA-VALUE", "019", 14, false, "ISA14 (acknowledgment requested) is "+Quote(s(element(els, 14)))+": expected 0 or 1")
+	}
+	if ic.Version != "00501" {
+		fault("X12-ISA-VERSION", "017", 12, true, "ISA12 (interchange version) is "+Quote(ic.Version)+": an 837P 005010 interchange is version 00501")
+	}
+	if p.isaControls == nil {
+		p.isaControls = map[string]bool{}
+	}
+	if p.isaControls[ic.Control] {
+		fault("X12-ISA-DUPLICATE", "025", 13, true, "ISA13 control number "+Quote(ic.Control)+" is used by an earlier interchange of this input")
+	} else if len(p.isaControls) < 100_000 {
+		p.isaControls[ic.Control] = true
+	}
+	if p.Source != nil && (p.tail == nil || p.tail.d != ic.Delims) {
+		t := checkTail(p.Source, p.Size, ic.Delims)
+		p.tail = &t
+	}
+	if p.tail != nil && p.tail.truncated && p.tail.lastISA == seg.Offset {
+		fault("X12-IEA-MISSING", "023", 0, true, "the input ends before this interchange's IEA: it is incomplete, and none of its claims is accepted")
+	}
+}
+
+// allDigits reports whether element i of els is digits only (and not empty).
+func allDigits(els [][]byte, i int) bool {
+	e := element(els, i)
+	for _, c := range e {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(e) > 0
 }
 
 func (p *Parser) closeInterchange(at int64, why string, iea *Segment) {
@@ -232,19 +311,27 @@ func (p *Parser) closeInterchange(at int64, why string, iea *Segment) {
 	p.ic = nil
 	it := Item{Kind: ItemInterchangeEnd, Offset: at, Interchange: ic}
 	if iea == nil {
-		pr := Problem{Rule: "X12-IEA-MISSING", Seg: -1, Offset: at, Msg: "interchange " + Quote(ic.Control) + " has no IEA before " + why}
-		ic.Problems = append(ic.Problems, pr)
+		if ic.Rejected == nil || ic.Rejected.Rule != "X12-IEA-MISSING" { // not already known from the input's end
+			msg := "interchange " + Quote(ic.Control) + " has no IEA before " + why
+			if why == "end of input" {
+				msg = "the input ends before interchange " + Quote(ic.Control) + "'s IEA: it is incomplete"
+			}
+			ic.Problems = append(ic.Problems, Problem{Rule: "X12-IEA-MISSING", Seg: -1, Offset: at, TA105: "023", Reject: true, Msg: msg})
+		}
 		it.Problem = &ic.Problems[len(ic.Problems)-1]
 		p.emit(it)
 		return
 	}
 	it.Raw, it.Offset = clone(iea.Span), iea.SpanOffset
+	if n, err := strconv.Atoi(s(iea.Element(1))); err == nil {
+		ic.GroupsStated = n
+	}
 	if got := s(iea.Element(1)); got != strconv.Itoa(ic.Groups) {
-		ic.Problems = append(ic.Problems, Problem{Rule: "X12-IEA-COUNT", Seg: -1, Offset: iea.Offset, Elem: 1, Value: got,
+		ic.Problems = append(ic.Problems, Problem{Rule: "X12-IEA-COUNT", Seg: -1, Offset: iea.Offset, Elem: 1, Value: got, TA105: "021", Reject: true,
 			Msg: fmt.Sprintf("IEA01 says %s functional groups, the interchange has %d", Quote(got), ic.Groups)})
 	}
 	if got := s(iea.Element(2)); got != ic.Control {
-		ic.Problems = append(ic.Problems, Problem{Rule: "X12-IEA-CONTROL", Seg: -1, Offset: iea.Offset, Elem: 2, Value: got,
+		ic.Problems = append(ic.Problems, Problem{Rule: "X12-IEA-CONTROL", Seg: -1, Offset: iea.Offset, Elem: 2, Value: got, TA105: "001", Reject: true,
 			Msg: fmt.Sprintf("IEA02 control number %s differs from ISA13 %s", Quote(got), Quote(ic.Control))})
 	}
 	if len(ic.Problems) > 0 {
@@ -256,9 +343,37 @@ func (p *Parser) closeInterchange(at int64, why string, iea *Segment) {
 func (p *Parser) openGroup(seg *Segment) {
 	p.grp = &Group{Interchange: p.ic, Seq: p.ic.Groups, Raw: clone(seg.Span), Offset: seg.Offset,
 		FunctionalID: s(seg.Element(1)), Sender: s(seg.Element(2)), Receiver: s(seg.Element(3)), Date: s(seg.Element(4)), Time: s(seg.Element(5)),
-		Control: s(seg.Element(6)), Version: s(seg.Element(8)), controls: map[string]struct{}{}}
+		Control: s(seg.Element(6)), Version: s(seg.Element(8)), controls: map[string]struct{}{}, SetsStated: -1}
 	p.ic.Groups++
+	p.checkGS(seg)
 	p.emit(Item{Kind: ItemGroup, Raw: p.grp.Raw, Offset: seg.SpanOffset, Interchange: p.ic, Group: p.grp})
+}
+
+// checkGS records the faults that reject a group from its GS (AK9 R): a
+// functional group other than HC, a version other than an 837P's, a
+// control number already used in its interchange.
+func (p *Parser) checkGS(seg *Segment) {
+	g, ic := p.grp, p.ic
+	fault := func(rule, code string, elem int, msg string) {
+		g.Problems = append(g.Problems, Problem{Rule: rule, Seg: -1, Offset: seg.Offset, Elem: elem, AK9: code, Reject: true, Msg: msg})
+		if g.Rejected == nil {
+			g.Rejected = &g.Problems[len(g.Problems)-1]
+		}
+	}
+	switch {
+	case g.FunctionalID != "HC":
+		fault("X12-GS-FUNCTION", "1", 1, "GS01 is "+Quote(g.FunctionalID)+": a group of 837 claims is HC")
+	case !strings.HasPrefix(g.Version, "005010X222"):
+		fault("X12-GS-VERSION", "2", 8, "GS08 is "+Quote(g.Version)+": an 837P group is version 005010X222A1")
+	}
+	if ic.groupControls == nil {
+		ic.groupControls = map[string]bool{}
+	}
+	if ic.groupControls[g.Control] {
+		fault("X12-GS-DUPLICATE", "19", 6, "GS06 control number "+Quote(g.Control)+" is used by an earlier group of this interchange")
+	} else {
+		ic.groupControls[g.Control] = true
+	}
 }
 
 func (p *Parser) closeGroup(at int64, why string, ge *Segment) {
@@ -269,16 +384,19 @@ func (p *Parser) closeGroup(at int64, why string, ge *Segment) {
 	p.grp = nil
 	it := Item{Kind: ItemGroupEnd, Offset: at, Interchange: g.Interchange, Group: g}
 	if ge == nil {
-		g.Problems = append(g.Problems, Problem{Rule: "X12-GE-MISSING", Seg: -1, Offset: at, AK9: "3",
+		g.Problems = append(g.Problems, Problem{Rule: "X12-GE-MISSING", Seg: -1, Offset: at, AK9: "3", Reject: true,
 			Msg: "functional group " + Quote(g.Control) + " has no GE before " + why})
 	} else {
 		it.Raw, it.Offset = clone(ge.Span), ge.SpanOffset
+		if n, err := strconv.Atoi(s(ge.Element(1))); err == nil {
+			g.SetsStated = n
+		}
 		if got := s(ge.Element(1)); got != strconv.Itoa(g.Transactions) {
-			g.Problems = append(g.Problems, Problem{Rule: "X12-GE-COUNT", Seg: -1, Offset: ge.Offset, Elem: 1, AK9: "5", Value: got,
+			g.Problems = append(g.Problems, Problem{Rule: "X12-GE-COUNT", Seg: -1, Offset: ge.Offset, Elem: 1, AK9: "5", Value: got, Reject: true,
 				Msg: fmt.Sprintf("GE01 says %s transaction sets, the group has %d", Quote(got), g.Transactions)})
 		}
 		if got := s(ge.Element(2)); got != g.Control {
-			g.Problems = append(g.Problems, Problem{Rule: "X12-GE-CONTROL", Seg: -1, Offset: ge.Offset, Elem: 2, AK9: "4", Value: got,
+			g.Problems = append(g.Problems, Problem{Rule: "X12-GE-CONTROL", Seg: -1, Offset: ge.Offset, Elem: 2, AK9: "4", Value: got, Reject: true,
 				Msg: fmt.Sprintf("GE02 control number %s differs from GS06 %s", Quote(got), Quote(g.Control))})
 		}
 	}
@@ -425,9 +543,24 @@ func (p *Parser) finishTx() {
 	p.flushRun()
 	tx := p.tx
 	p.tx = nil
+	if tx.HasSE && tx.CLMs == 0 && tx.Unsupported == "" {
+		at := len(tx.Segs) - 1 // where a claim was expected: before SE
+		pr := Problem{Rule: "X12-CLM-MISSING", Seg: at, Offset: tx.Offset + int64(tx.Segs[at].Start), SegCode: "3", Missing: "CLM", IK5: "5",
+			Msg: "transaction set " + Quote(tx.ST02) + " holds no claim (no CLM segment)"}
+		tx.Problems = append(tx.Problems, pr)
+		tx.SegmentErrors = append(tx.SegmentErrors, pr)
+	}
 	p.hint.see(tx)
 	p.emit(Item{Kind: ItemTransaction, Raw: tx.Raw, Offset: tx.Offset, Interchange: tx.Interchange, Group: tx.Group, Tx: tx})
 }
 
 // s copies an envelope element: envelopes outlive the reader's buffer.
 func s(b []byte) string { return string(b) }
+
+// element returns els[i], or nil past the end.
+func element(els [][]byte, i int) []byte {
+	if i < len(els) {
+		return els[i]
+	}
+	return nil
+}

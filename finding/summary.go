@@ -22,6 +22,13 @@ type Summary struct {
 	RejectedAt claim.Decimal
 	ByRule     map[string]int
 	Envelope   int // envelope problems outside transactions (GE, IEA, stray segments)
+	// RejectedInterchanges, RejectedGroups and RejectedSets count the
+	// envelopes rejected whole (TA1 R, AK9 R, IK5 R): each makes the run's
+	// exit status 1, whatever its claims.
+	RejectedInterchanges, RejectedGroups, RejectedSets int
+	// EmptySets names the transaction sets that hold no claim: each is
+	// rejected (IK5 R) and said on standard error.
+	EmptySets []string
 	// Unsupported names transactions that are not 837P (837I, 4010, …):
 	// they are not scrubbed, and the run ends with exit status 2.
 	Unsupported []string
@@ -62,6 +69,9 @@ func (s *Summary) Line() string {
 	}
 	if s.Envelope > 0 {
 		fmt.Fprintf(&b, "; %d envelope problems", s.Envelope)
+	}
+	if n := s.RejectedInterchanges + s.RejectedGroups + s.RejectedSets; n > 0 {
+		fmt.Fprintf(&b, "; rejected whole: %d interchanges, %d groups, %d transaction sets", s.RejectedInterchanges, s.RejectedGroups, s.RejectedSets)
 	}
 	fmt.Fprintf(&b, " (%s)", s.Elapsed.Round(time.Millisecond))
 	return b.String()

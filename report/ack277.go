@@ -18,11 +18,20 @@ import (
 type Printer277CA struct {
 	env    ackEnvelope
 	Claims int // claims acknowledged, for the conservation check
+	// Unanswered counts the claims of transaction sets the 999 rejects, or
+	// whose interchange or group is rejected: no 277CA answers them.
+	Unanswered int
+}
+
+// answered reports whether a 277CA answers the transaction set: one the
+// 999 accepts (IK5 A or E), in an interchange and group not rejected.
+func answered(tx *edi.Transaction) bool {
+	return tx.Unsupported == "" && len(tx.Problems) == 0 && tx.Interchange.Rejected == nil && tx.Group.Rejected == nil
 }
 
 // New277CA returns a 277CA printer writing to w.
 func New277CA(w io.Writer, opt AckOptions) *Printer277CA {
-	return &Printer277CA{env: ackEnvelope{w: w, opt: opt, funcID: "HN", version: "005010X214"}}
+	return &Printer277CA{env: ackEnvelope{w: w, opt: opt, funcID: "HN", version: "005010X214", stream: stream277CA}}
 }
 
 // statusPair is one STC's status composites.
@@ -84,21 +93,26 @@ func name(t *edi.Transaction, seg int) (kind, last, first, middle, idq, id strin
 // Render writes the 277 for one 837 transaction.
 func (p *Printer277CA) Render(buf []byte, res *finding.Result) []byte {
 	tx, m := res.Tx, res.Model
-	if tx.Unsupported != "" {
+	if !answered(tx) {
 		return nil
 	}
 	d := ackDelims(tx.Interchange.Delims)
 	w := newSegWriter(buf, d, tx.LineEnding())
 	now := p.env.opt.Now
 	today := now.Format("20060102")
-	ref := or(tx.ST02, "0")
+	ref := or(m.BHT03, or(tx.ST02, "0")) // TRN*2 at 2200B: the 837's batch id
 	st := stControl(tx)
 	w.seg("ST", "277", st, "005010X214")
 	w.seg("BHT", "0085", "08", w.clean(ref), today, now.Format("1504"), "TH")
-	// 2000A information source: the payer or clearinghouse the 837 was sent to.
+	// 2000A information source: the payer the 837 was sent to, or the
+	// clearinghouse that answers (AY) when the acknowledgment's sender is set.
 	w.seg("HL", "1", "", "20", "1")
 	_, rname, _, _, _, rid := name(tx, m.Receiver)
-	w.seg("NM1", "PR", "2", w.clean(or(rname, "RECEIVER")), "", "", "", "", "46", w.clean(or(rid, or(tx.Interchange.ReceiverID, "UNKNOWN"))))
+	if p.env.opt.SenderID != "" {
+		w.seg("NM1", "AY", "2", w.clean(ascii(or(rname, "CLEARINGHOUSE"))), "", "", "", "", "46", w.clean(p.env.opt.SenderID))
+	} else {
+		w.seg("NM1", "PR", "2", w.clean(ascii(or(rname, "RECEIVER"))), "", "", "", "", "46", w.clean(or(rid, or(tx.Interchange.ReceiverID, "UNKNOWN"))))
+	}
 	w.seg("TRN", "1", w.clean(or(tx.Interchange.Control+tx.ST02, "0")))
 	w.seg("DTP", "050", "D8", today)
 	w.seg("DTP", "009", "D8", today)
@@ -126,17 +140,16 @@ func (p *Printer277CA) Render(buf []byte, res *finding.Result) []byte {
 func (p *Printer277CA) receiver(w *segWriter, res *finding.Result, ref, today string) {
 	tx, m := res.Tx, res.Model
 	acc, rej, accAmt, rejAmt := res.Counts()
+	// WQ: claims are judged one by one (U would reject the whole submitter,
+	// which a 999 rejection does, with no 277CA).
 	action := "WQ"
-	if acc == 0 && rej > 0 {
-		action = "U"
-	}
 	w.seg("HL", "2", "1", "21", "1")
 	_, sname, sfirst, _, _, sid := name(tx, m.Submitter)
 	skind := "2"
 	if m.Submitter >= 0 {
 		skind, _, _, _, _, _ = name(tx, m.Submitter)
 	}
-	w.seg("NM1", "41", or(skind, "2"), w.clean(or(sname, "SUBMITTER")), w.clean(sfirst), "", "", "", "46", w.clean(or(sid, or(tx.Interchange.SenderID, "UNKNOWN"))))
+	w.seg("NM1", "41", or(skind, "2"), w.clean(ascii(or(sname, "SUBMITTER"))), w.clean(ascii(sfirst)), "", "", "", "46", w.clean(or(sid, or(tx.Interchange.SenderID, "UNKNOWN"))))
 	w.seg("TRN", "2", w.clean(ref))
 	w.seg("STC", w.status("A1:19:PR"), today, action, (accAmt + rejAmt).String())
 	p.counts(w, "90", "AA", acc, rej, accAmt, rejAmt)
@@ -151,7 +164,7 @@ func (p *Printer277CA) provider(w *segWriter, res *finding.Result, grp providerG
 		if idq == "" {
 			idq, id = "XX", "0000000000"
 		}
-		w.seg("NM1", "85", or(kind, "2"), w.clean(or(last, "BILLING PROVIDER")), w.clean(first), w.clean(middle), "", "", idq, w.clean(id))
+		w.seg("NM1", "85", or(kind, "2"), w.clean(ascii(or(last, "BILLING PROVIDER"))), w.clean(ascii(first)), w.clean(ascii(middle)), "", "", idq, w.clean(id))
 		w.seg("TRN", "1", w.clean(or(m.HLs[grp.hl].ID, strconv.Itoa(grp.hl+1))))
 	} else {
 		w.seg("NM1", "85", "2", "UNKNOWN BILLING PROVIDER", "", "", "", "", "XX", "0000000000")
@@ -168,11 +181,7 @@ func (p *Printer277CA) provider(w *segWriter, res *finding.Result, grp providerG
 			paAmt += m.Claims[ci].Charge
 		}
 	}
-	action := "WQ"
-	if pa == 0 {
-		action = "U"
-	}
-	w.seg("STC", w.status("A1:19:PR"), "", action, (paAmt + prAmt).String())
+	w.seg("STC", w.status("A1:19:PR"), "", "WQ", (paAmt + prAmt).String())
 	p.counts(w, "QA", "QC", pa, pr, paAmt, prAmt)
 }
 
@@ -239,15 +248,16 @@ func (p *Printer277CA) claim(w *segWriter, m *claim.Model, ci int, cr *finding.C
 	if c.D9Seg >= 0 {
 		w.seg("REF", "D9", w.clean(mem.String(m.Tx.Element(c.D9Seg, 2))))
 	}
-	claimDates(w, c, today)
+	claimDates(w, c, m.BHT04)
 	if !cr.Rejected {
 		return
 	}
-	// 2220D for each line that caused the rejection.
+	// 2220D for each line that caused the rejection (one without SV1 has
+	// no service to name: the claim's STC says it).
 	for li := range c.Lines {
 		var buf [4]statusPair
-		if sts := errorStatuses(buf[:0], cr.Findings, li, true); len(sts) > 0 {
-			serviceLine(w, &c.Lines[li], sts, today)
+		if sts := errorStatuses(buf[:0], cr.Findings, li, true); len(sts) > 0 && c.Lines[li].SV1 >= 0 {
+			serviceLine(w, &c.Lines[li], sts)
 		}
 	}
 }
@@ -266,14 +276,16 @@ func patient(w *segWriter, m *claim.Model, c *claim.Claim) {
 	if memberSeg != patSeg {
 		_, _, _, _, idq, id = name(m.Tx, memberSeg)
 	}
-	if idq != "MI" || id == "" {
+	if idq != "MI" && idq != "II" || id == "" { // the member id, as the 837 gave it
 		idq, id = "", ""
 	}
-	w.seg("NM1", "QC", "1", w.clean(or(last, "UNKNOWN")), w.clean(first), w.clean(middle), "", "", idq, w.clean(id))
+	w.seg("NM1", "QC", "1", w.clean(ascii(or(last, "UNKNOWN"))), w.clean(ascii(first)), w.clean(ascii(middle)), "", "", idq, w.clean(id))
 }
 
-// claimDates writes the claim's DTP*472: the span of its lines' dates.
-func claimDates(w *segWriter, c *claim.Claim, today string) {
+// claimDates writes the claim's DTP*472: the span of its lines' valid
+// dates, else its statement dates (DTP*434), else the date the submitter
+// created the batch (BHT04): a date from the 837, never the processing date.
+func claimDates(w *segWriter, c *claim.Claim, batchDate int) {
 	lo, hi := 0, 0
 	for i := range c.Lines {
 		l := &c.Lines[i]
@@ -287,9 +299,15 @@ func claimDates(w *segWriter, c *claim.Claim, today string) {
 			hi = l.DOSEnd
 		}
 	}
+	if lo == 0 {
+		lo, hi = c.StatementFrom, c.StatementTo
+	}
+	if lo == 0 {
+		lo, hi = batchDate, batchDate
+	}
 	switch lo {
 	case 0:
-		w.seg("DTP", "472", "D8", today)
+		w.seg("DTP", "472", "D8", "19000101") // no valid date anywhere in the 837: see README
 	case hi:
 		w.seg("DTP", "472", "D8", w.d8(lo, 0))
 	default:
@@ -298,10 +316,13 @@ func claimDates(w *segWriter, c *claim.Claim, today string) {
 }
 
 // serviceLine writes 2220D for a line that caused the rejection.
-func serviceLine(w *segWriter, l *claim.Line, sts []statusPair, today string) {
+func serviceLine(w *segWriter, l *claim.Line, sts []statusPair) {
 	var partBuf [7]string
 	parts := append(partBuf[:0], or(l.Qualifier(), "HC"), or(l.Code, "00000"))
 	for comp, m := range l.Mods() { // each modifier in its own component, as submitted
+		if len(m) != 2 || !isModifier(m) {
+			continue // SVC01 carries only well-formed modifiers
+		}
 		for len(parts) < comp-1 {
 			parts = append(parts, "")
 		}
@@ -317,14 +338,13 @@ func serviceLine(w *segWriter, l *claim.Line, sts []statusPair, today string) {
 	lineCharge := w.amount(l.Charge)
 	w.seg("SVC", w.comp(parts...), lineCharge, "", "", "", "", units)
 	for _, sp := range sts {
-		w.stc(sp, today, "U", lineCharge)
+		w.stc(sp, "", "U", "") // STC02 and STC04 are not used at 2220D
 	}
 	if l.Ref6R != "" {
 		w.seg("REF", "FJ", w.clean(l.Ref6R))
 	}
 	switch {
-	case l.DOS == 0:
-		w.seg("DTP", "472", "D8", today)
+	case l.DOS == 0: // DTP*472 only for a line with a valid date
 	case l.DOSEnd > l.DOS:
 		w.seg("DTP", "472", "RD8", w.d8(l.DOS, l.DOSEnd))
 	default:
@@ -336,12 +356,14 @@ func serviceLine(w *segWriter, l *claim.Line, sts []statusPair, today string) {
 func (p *Printer277CA) Write(it *edi.Item, res *finding.Result, rendered []byte) error {
 	if res != nil && rendered != nil {
 		p.Claims += len(res.Claims)
+	} else if res != nil && it.Tx.Unsupported == "" {
+		p.Unanswered += len(res.Claims)
 	}
 	return p.env.write(it, rendered)
 }
 
 // Close ends the last envelopes.
-func (p *Printer277CA) Close(*finding.Summary) error { return p.env.closeInterchange() }
+func (p *Printer277CA) Close(*finding.Summary) error { return p.env.closeInterchange(nil) }
 
 // write is shared by the acknowledgment printers.
 func (e *ackEnvelope) write(it *edi.Item, rendered []byte) error {
@@ -354,16 +376,27 @@ func (e *ackEnvelope) write(it *edi.Item, rendered []byte) error {
 			return err
 		}
 		e.txs++
-		return writeAll(e.w, rendered)
+		return writeAll(e.out(), rendered)
 	case edi.ItemGroupEnd:
 		return e.closeGroup()
 	case edi.ItemInterchangeEnd:
-		return e.closeInterchange()
+		return e.closeInterchange(it.Interchange)
 	}
 	return nil
 }
 
 // Written reports the claims acknowledged against the claims read.
 func (p *Printer277CA) Written(sum *finding.Summary) (wrote, want int, what string) {
-	return p.Claims, sum.Claims, "277CA"
+	return p.Claims + p.Unanswered, sum.Claims, "277CA"
+}
+
+// isModifier reports whether m is a HCPCS modifier as written: two
+// upper-case letters or digits.
+func isModifier(m string) bool {
+	for i := 0; i < len(m); i++ {
+		if c := m[i]; (c < '0' || c > '9') && (c < 'A' || c > 'Z') {
+			return false
+		}
+	}
+	return true
 }

@@ -84,6 +84,14 @@ func (e *Engine) scrub(tx *edi.Transaction, s *scratch) *finding.Result {
 func (e *Engine) check(k *rules.Checker, m *claim.Model, ci int, all []finding.Finding) []finding.Finding {
 	x12, _ := e.Catalog.Rule("X12")
 	c := &m.Claims[ci]
+	// A claim is accepted only when its interchange, group and transaction
+	// set are: their faults reject every claim in them.
+	if r := m.Tx.Interchange.Rejected; r != nil {
+		all = append(all, problemFinding(*r, -1, x12))
+	}
+	if r := m.Tx.Group.Rejected; r != nil {
+		all = append(all, problemFinding(*r, -1, x12))
+	}
 	for _, p := range m.Tx.Problems {
 		all = append(all, problemFinding(p, -1, x12))
 	}
@@ -107,6 +115,10 @@ func rejects(fs []finding.Finding) bool {
 }
 
 func problemFinding(p edi.Problem, line int, x12 rules.Rule) finding.Finding {
+	stc10 := x12.STC10
+	if p.Status != "" {
+		stc10 = p.Status // what is wrong, beside A3:21
+	}
 	return finding.Finding{Rule: p.Rule, Severity: finding.SeverityError, Line: line, Seg: p.Seg, Elem: p.Elem, Comp: p.Comp,
-		Message: p.Msg, Hint: "correct the segment; see scrub837 --explain " + p.Rule, STC01: x12.STC01, STC10: x12.STC10}
+		Message: p.Msg, Hint: "correct the segment; see scrub837 --explain " + p.Rule, STC01: x12.STC01, STC10: stc10}
 }

@@ -3,6 +3,7 @@ package scrub
 import (
 	"fmt"
 	"io"
+	"os"
 	"sync"
 
 	"github.com/scrub837/scrub837/edi"
@@ -66,9 +67,25 @@ func (o *Options) write(s *slot, sum *finding.Summary) error {
 		if u := s.it.Tx.Unsupported; u != "" {
 			sum.Unsupported = append(sum.Unsupported, fmt.Sprintf("%s: byte %d: %s", s.it.Tx.Interchange.File, s.it.Tx.Offset, u))
 		}
+		if len(s.it.Tx.Problems) > 0 {
+			sum.RejectedSets++
+		}
+		for _, p := range s.it.Tx.Problems {
+			if p.Rule == "X12-CLM-MISSING" {
+				sum.EmptySets = append(sum.EmptySets, fmt.Sprintf("%s: byte %d: %s", s.it.Tx.Interchange.File, p.Offset, p.Msg))
+			}
+		}
 	} else if s.it.Problem != nil || (s.it.Group != nil && s.it.Kind == edi.ItemGroupEnd && len(s.it.Group.Problems) > 0) ||
 		(s.it.Interchange != nil && s.it.Kind == edi.ItemInterchangeEnd && len(s.it.Interchange.Problems) > 0) {
 		sum.Envelope++
+	}
+	switch {
+	case s.it.Kind == edi.ItemInterchangeEnd && s.it.Interchange != nil:
+		if st, _ := s.it.Interchange.TA1(); st == "R" {
+			sum.RejectedInterchanges++
+		}
+	case s.it.Kind == edi.ItemGroupEnd && s.it.Group != nil && s.it.Group.Rejects():
+		sum.RejectedGroups++
 	}
 	for i, p := range o.Printers {
 		var r []byte
@@ -101,6 +118,15 @@ func (o *Options) write(s *slot, sum *finding.Summary) error {
 func Run(name string, r io.Reader, o Options, sum *finding.Summary) error {
 	p := edi.NewParser(r)
 	p.Name = name
+	if f, ok := r.(*os.File); ok {
+		// A regular file is read at its end first: one that ends before
+		// its last IEA rejects that interchange before its claims are told.
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			if off, err := f.Seek(0, io.SeekCurrent); err == nil && off == 0 {
+				p.Source, p.Size = f, st.Size()
+			}
+		}
+	}
 	sum.Files++
 	var err error
 	if o.Jobs <= 1 {

@@ -135,6 +135,9 @@ type Batch struct {
 	// Problem is told of each input that could not be read whole and each
 	// transaction that is not an 837P; the run goes on, but is not whole.
 	Problem func(msg string)
+	// Notice is told of what the run reports but survives: a transaction
+	// set that holds no claim (rejected, exit status 1).
+	Notice func(msg string)
 }
 
 // Files scrubs the named inputs in order ("-": Stdin), closes every
@@ -159,6 +162,11 @@ func (b *Batch) Files(names []string) (sum finding.Summary, whole bool, err erro
 	for _, u := range sum.Unsupported {
 		problem("%s", u)
 	}
+	for _, e := range sum.EmptySets {
+		if b.Notice != nil {
+			b.Notice(e)
+		}
+	}
 	sum.Elapsed = time.Since(start)
 	for _, p := range b.Printers {
 		if err := p.Close(&sum); err != nil {
@@ -176,7 +184,7 @@ func (b *Batch) file(name string, sum *finding.Summary, problem func(string, ...
 		return nil
 	}
 	defer closeFn()
-	claimsBefore, unsupportedBefore, bytesBefore := sum.Claims, len(sum.Unsupported), sum.Bytes
+	claimsBefore, unsupportedBefore, bytesBefore, emptyBefore := sum.Claims, len(sum.Unsupported), sum.Bytes, len(sum.EmptySets)
 	o := b.Options
 	if b.Progress != nil {
 		update, done := b.Progress(name, size)
@@ -191,7 +199,7 @@ func (b *Batch) file(name string, sum *finding.Summary, problem func(string, ...
 		}
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	if sum.Claims == claimsBefore && len(sum.Unsupported) == unsupportedBefore {
+	if sum.Claims == claimsBefore && len(sum.Unsupported) == unsupportedBefore && len(sum.EmptySets) == emptyBefore {
 		problem("%s: byte %d: no claim read: the input ends or breaks off before the first CLM (expected ST … HL … CLM)",
 			name, sum.Bytes-bytesBefore)
 	}
@@ -199,9 +207,12 @@ func (b *Batch) file(name string, sum *finding.Summary, problem func(string, ...
 }
 
 // open opens an input: standard input for "-", else a regular file.
+// Standard input that is not a regular file (a pipe) is first copied to a
+// temporary file, 0600 and unlinked at once: the parser reads an input's
+// end before its claims (see Run).
 func (b *Batch) open(name string) (r io.Reader, size int64, closeFn func(), err error) {
 	if name == "-" {
-		return b.Stdin, -1, func() {}, nil
+		return spool(b.Stdin)
 	}
 	f, err := os.Open(name)
 	if err != nil {
@@ -222,6 +233,29 @@ func (b *Batch) open(name string) (r io.Reader, size int64, closeFn func(), err 
 // ErrConservation is returned (wrapped) by Batch.Files when a claim read
 // did not reach an output exactly once.
 var ErrConservation = errors.New("claim conservation failed")
+
+// spool returns in as a regular file: itself when it is one, else a copy.
+func spool(in io.Reader) (io.Reader, int64, func(), error) {
+	if f, ok := in.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			return f, st.Size(), func() {}, nil
+		}
+	}
+	tmp, err := os.CreateTemp("", ".scrub837-stdin-*")
+	if err != nil {
+		return in, -1, func() {}, nil // no room to copy: read it as it comes
+	}
+	_ = os.Remove(tmp.Name()) // unlinked: gone with the process
+	n, err := io.Copy(tmp, in)
+	if err == nil {
+		_, err = tmp.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		_ = tmp.Close()
+		return nil, 0, nil, err
+	}
+	return tmp, n, func() { _ = tmp.Close() }, nil
+}
 
 // conservation checks that every CLM read is one claim verdict, and that
 // every verdict reached each output that writes claims exactly once.

@@ -139,6 +139,7 @@ func (c *config) execute(args []string, stdin io.Reader, stdout, stderr io.Write
 		Options: scrub.Options{Engine: scrub.New(cat), Printers: printers, Jobs: c.jobs, Largest: memoryLimiter(c.jobs)},
 		Stdin:   stdin,
 		Problem: func(msg string) { diag(stderr, "%s", msg) },
+		Notice:  func(msg string) { diag(stderr, "%s", msg) },
 	}
 	if !c.quiet && isTerminal(stderr) && !isTerminal(stdout) {
 		b.Progress = func(name string, size int64) (func(int64, int), func()) {
@@ -177,6 +178,8 @@ func (c *config) finish(b *scrub.Batch, inputs []string, outs *scrub.Outputs, st
 		_, _ = fmt.Fprintln(stderr, sum.Line()) // like diag: nowhere else to report it
 	}
 	switch {
+	case sum.RejectedInterchanges+sum.RejectedGroups+sum.RejectedSets > 0: // whatever --fail-on says
+		return 1, nil
 	case c.failOn == "error" && sum.Rejected > 0, c.failOn == "warning" && sum.Flagged > 0:
 		return 1, nil
 	}

@@ -196,7 +196,7 @@ func TestHostileCorpus(t *testing.T) {
 		{"fixtures/reader/trailing-blank-lines.x12", 0, 3, ""},
 		{"fixtures/reader/isa11-u-4010-style.x12", 0, 3, ""},
 		{"fixtures/hostile/truncated-mid-claim.x12", 1, 2, ""},
-		{"fixtures/hostile/truncated-after-se.x12", 0, 2, ""},
+		{"fixtures/hostile/truncated-after-se.x12", 1, 2, ""}, // the file ends before IEA: TA1 R 023, its claims rejected
 		{"fixtures/hostile/truncated-before-claim.x12", 2, 0, "no claim read"},
 		{huge, 1, 1, ""},
 		{noTerm, 2, 0, "no claim read"},
