@@ -1,5 +1,7 @@
 package edi
 
+import "bytes"
+
 // ItemKind says what an Item holds.
 type ItemKind uint8
 
@@ -46,7 +48,8 @@ type Interchange struct {
 	// GroupsStated is IEA01's count, -1 until the IEA is read.
 	GroupsStated int
 	// Problems are the interchange's faults: those of the ISA (known when
-	// it opens) and those of the IEA (known when it closes).
+	// it opens) and those of the IEA (known when it closes, after its
+	// claims were answered: noted, TA1 E, unless the input ends there).
 	Problems []Problem
 	// Rejected is the fault, known when the interchange opens, that
 	// rejects it whole (TA1 R): none of its claims is accepted, and no 999
@@ -95,8 +98,9 @@ type Group struct {
 	controls map[string]struct{}
 }
 
-// Rejects reports whether the group is rejected (AK9 R): a fault of its GS,
-// or of its GE (missing, wrong count or control number).
+// Rejects reports whether the group is rejected (AK9 R): a fault of its GS.
+// Faults of its GE (missing, wrong count or control number) are known
+// after its claims were answered; they are noted (AK9 E), not rejected.
 func (g *Group) Rejects() bool {
 	for _, p := range g.Problems {
 		if p.Reject {
@@ -131,4 +135,40 @@ type Problem struct {
 	Missing string
 	// Status is the 277CA status that names what is wrong, beside A3:21.
 	Status string
+}
+
+// FixedWidthISA returns the ISA segment span with every element at its
+// fixed width: a short element padded with spaces, a long one cut of its
+// trailing spaces. ok is false when an element cannot be made to fit (too
+// many characters that are not spaces, or too few elements); span is then
+// returned as it is. What comes before "ISA" (line endings, indentation)
+// and after the last element is kept.
+func FixedWidthISA(span []byte, d Delimiters) (fixed []byte, ok bool) {
+	at := bytes.Index(span, []byte("ISA"))
+	if at < 0 {
+		return span, false
+	}
+	end := bytes.LastIndexByte(span, d.Segment)
+	if end < at {
+		return span, false
+	}
+	els := bytes.Split(span[at:end], []byte{d.Element})
+	if len(els) != len(isaWidths) {
+		return span, false
+	}
+	out := append(make([]byte, 0, len(span)+8), span[:at]...)
+	out = append(out, "ISA"...)
+	for i := 1; i < len(isaWidths); i++ {
+		e := els[i]
+		if len(e) > isaWidths[i] {
+			e = bytes.TrimRight(e, " ")
+		}
+		if len(e) > isaWidths[i] || i >= 9 && len(e) != isaWidths[i] {
+			return span, false // ISA09 on are codes and numbers: padding would change them
+		}
+		out = append(out, d.Element)
+		out = append(out, e...)
+		out = append(out, bytes.Repeat([]byte{' '}, isaWidths[i]-len(e))...)
+	}
+	return append(out, span[end:]...), true
 }

@@ -242,10 +242,11 @@ var (
 	isaCodes  = [17]string{1: "010", "011", "012", "013", "005", "006", "007", "008", "014", "015", "026", "017", "018", "019", "020", "027"}
 )
 
-// checkISA records the ISA's faults on the open interchange: those that
-// reject it (a version other than 00501, a control number already used in
-// this input, an input that ends before its IEA) and those it can be read
-// despite (an element of the wrong width or value).
+// checkISA records the ISA's faults on the open interchange. All reject it
+// (a value that is not what the guide allows, a version other than 00501,
+// a control number already used in this input, an input that ends before
+// its IEA) but an element of the wrong width that can be rewritten at its
+// width: that interchange is accepted with errors (TA104 E).
 func (p *Parser) checkISA(seg *Segment) {
 	ic := p.ic
 	fault := func(rule, code string, elem int, reject bool, msg string) {
@@ -257,20 +258,23 @@ func (p *Parser) checkISA(seg *Segment) {
 	els := seg.Elements()
 	for i := 1; i < len(isaWidths) && i < len(els); i++ {
 		if len(els[i]) != isaWidths[i] {
-			fault("X12-ISA-WIDTH", isaCodes[i], i, false, fmt.Sprintf("ISA%02d has %d characters, expected %d: the ISA is fixed width, %d characters with its terminator",
+			// Read despite it, and rewritten at its widths in the clean
+			// file; an element that cannot be rewritten rejects.
+			_, fits := FixedWidthISA(seg.Span, *seg.d)
+			fault("X12-ISA-WIDTH", isaCodes[i], i, !fits, fmt.Sprintf("ISA%02d has %d characters, expected %d: the ISA is fixed width, %d characters with its terminator",
 				i, len(els[i]), isaWidths[i], ISALength))
 			break
 		}
 	}
 	switch {
 	case !allDigits(els, 9) || !allDigits(els, 10):
-		fault("X12-ISA-VALUE", map[bool]string{true: "015", false: "014"}[allDigits(els, 9)], 9, false, "ISA09/ISA10 (date and time) are not digits")
+		fault("X12-ISA-VALUE", map[bool]string{true: "015", false: "014"}[allDigits(els, 9)], 9, true, "ISA09/ISA10 (date and time) are not digits")
 	case !allDigits(els, 13):
-		fault("X12-ISA-VALUE", "018", 13, false, "ISA13 (control number) "+Quote(ic.Control)+" is not 9 digits")
+		fault("X12-ISA-VALUE", "018", 13, true, "ISA13 (control number) "+Quote(ic.Control)+" is not 9 digits")
 	case ic.Usage != "P" && ic.Usage != "T":
-		fault("X12-ISA-VALUE", "020", 15, false, "ISA15 (usage) is "+Quote(ic.Usage)+": expected P (production) or T (test)")
+		fault("X12-ISA-VALUE", "020", 15, true, "ISA15 (usage) is "+Quote(ic.Usage)+": expected P (production) or T (test)")
 	case s(element(els, 14)) != "0" && s(element(els, 14)) != "1":
-		fault("X12-ISA-VALUE", "019", 14, false, "ISA14 (acknowledgment requested) is "+Quote(s(element(els, 14)))+": expected 0 or 1")
+		fault("X12-ISA-VALUE", "019", 14, true, "ISA14 (acknowledgment requested) is "+Quote(s(element(els, 14)))+": expected 0 or 1")
 	}
 	if ic.Version != "00501" {
 		fault("X12-ISA-VERSION", "017", 12, true, "ISA12 (interchange version) is "+Quote(ic.Version)+": an 837P 005010 interchange is version 00501")
@@ -283,8 +287,8 @@ func (p *Parser) checkISA(seg *Segment) {
 	} else if len(p.isaControls) < 100_000 {
 		p.isaControls[ic.Control] = true
 	}
-	if p.Source != nil && (p.tail == nil || p.tail.d != ic.Delims) {
-		t := checkTail(p.Source, p.Size, ic.Delims)
+	if p.Source != nil && p.tail == nil {
+		t := checkTail(p.Source, p.Size)
 		p.tail = &t
 	}
 	if p.tail != nil && p.tail.truncated && p.tail.lastISA == seg.Offset {
@@ -316,7 +320,10 @@ func (p *Parser) closeInterchange(at int64, why string, iea *Segment) {
 			if why == "end of input" {
 				msg = "the input ends before interchange " + Quote(ic.Control) + "'s IEA: it is incomplete"
 			}
-			ic.Problems = append(ic.Problems, Problem{Rule: "X12-IEA-MISSING", Seg: -1, Offset: at, TA105: "023", Reject: true, Msg: msg})
+			// At the end of the input it is a truncation (TA1 R), found
+			// before the interchange opened when the input is a file;
+			// before another ISA the interchange was read whole (TA1 E).
+			ic.Problems = append(ic.Problems, Problem{Rule: "X12-IEA-MISSING", Seg: -1, Offset: at, TA105: "023", Reject: why == "end of input", Msg: msg})
 		}
 		it.Problem = &ic.Problems[len(ic.Problems)-1]
 		p.emit(it)
@@ -327,11 +334,11 @@ func (p *Parser) closeInterchange(at int64, why string, iea *Segment) {
 		ic.GroupsStated = n
 	}
 	if got := s(iea.Element(1)); got != strconv.Itoa(ic.Groups) {
-		ic.Problems = append(ic.Problems, Problem{Rule: "X12-IEA-COUNT", Seg: -1, Offset: iea.Offset, Elem: 1, Value: got, TA105: "021", Reject: true,
+		ic.Problems = append(ic.Problems, Problem{Rule: "X12-IEA-COUNT", Seg: -1, Offset: iea.Offset, Elem: 1, Value: got, TA105: "021",
 			Msg: fmt.Sprintf("IEA01 says %s functional groups, the interchange has %d", Quote(got), ic.Groups)})
 	}
 	if got := s(iea.Element(2)); got != ic.Control {
-		ic.Problems = append(ic.Problems, Problem{Rule: "X12-IEA-CONTROL", Seg: -1, Offset: iea.Offset, Elem: 2, Value: got, TA105: "001", Reject: true,
+		ic.Problems = append(ic.Problems, Problem{Rule: "X12-IEA-CONTROL", Seg: -1, Offset: iea.Offset, Elem: 2, Value: got, TA105: "001",
 			Msg: fmt.Sprintf("IEA02 control number %s differs from ISA13 %s", Quote(got), Quote(ic.Control))})
 	}
 	if len(ic.Problems) > 0 {
@@ -384,7 +391,7 @@ func (p *Parser) closeGroup(at int64, why string, ge *Segment) {
 	p.grp = nil
 	it := Item{Kind: ItemGroupEnd, Offset: at, Interchange: g.Interchange, Group: g}
 	if ge == nil {
-		g.Problems = append(g.Problems, Problem{Rule: "X12-GE-MISSING", Seg: -1, Offset: at, AK9: "3", Reject: true,
+		g.Problems = append(g.Problems, Problem{Rule: "X12-GE-MISSING", Seg: -1, Offset: at, AK9: "3",
 			Msg: "functional group " + Quote(g.Control) + " has no GE before " + why})
 	} else {
 		it.Raw, it.Offset = clone(ge.Span), ge.SpanOffset
@@ -392,14 +399,16 @@ func (p *Parser) closeGroup(at int64, why string, ge *Segment) {
 			g.SetsStated = n
 		}
 		if got := s(ge.Element(1)); got != strconv.Itoa(g.Transactions) {
-			g.Problems = append(g.Problems, Problem{Rule: "X12-GE-COUNT", Seg: -1, Offset: ge.Offset, Elem: 1, AK9: "5", Value: got, Reject: true,
+			g.Problems = append(g.Problems, Problem{Rule: "X12-GE-COUNT", Seg: -1, Offset: ge.Offset, Elem: 1, AK9: "5", Value: got,
 				Msg: fmt.Sprintf("GE01 says %s transaction sets, the group has %d", Quote(got), g.Transactions)})
 		}
 		if got := s(ge.Element(2)); got != g.Control {
-			g.Problems = append(g.Problems, Problem{Rule: "X12-GE-CONTROL", Seg: -1, Offset: ge.Offset, Elem: 2, AK9: "4", Value: got, Reject: true,
+			g.Problems = append(g.Problems, Problem{Rule: "X12-GE-CONTROL", Seg: -1, Offset: ge.Offset, Elem: 2, AK9: "4", Value: got,
 				Msg: fmt.Sprintf("GE02 control number %s differs from GS06 %s", Quote(got), Quote(g.Control))})
 		}
 	}
+	// A GE's faults are known only after the group's claims went out:
+	// the group was read whole, and is accepted with errors (AK9 E).
 	if len(g.Problems) > 0 {
 		it.Problem = &g.Problems[len(g.Problems)-1]
 	}

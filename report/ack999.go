@@ -70,6 +70,9 @@ func (p *Printer999) Render(buf []byte, res *finding.Result) []byte {
 			if id == "" {
 				id = string(tx.SegIDBytes(pr.Seg))
 			}
+			if len(id) > 3 { // IK301 is 2 or 3 characters; IK302 still points at the segment
+				id = id[:3]
+			}
 			w.seg("IK3", w.clean(id), strconv.Itoa(pr.Seg+1), ik3Loop(pr.Loop), pr.SegCode)
 			if c := claimAt(m, pr.Seg); c != nil && c.ID != "" {
 				w.seg("CTX", w.comp("CLM01", w.clean(c.ID)))

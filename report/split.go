@@ -181,7 +181,8 @@ func (p *SplitPrinter) Write(it *edi.Item, res *finding.Result, rendered []byte)
 			return nil
 		}
 		if !p.icOpen && p.ic != nil {
-			if err := writeAll(p.W, p.ic.Raw); err != nil {
+			isa, _ := edi.FixedWidthISA(p.ic.Raw, p.ic.Interchange.Delims)
+			if err := writeAll(p.W, isa); err != nil {
 				return err
 			}
 			p.icOpen = true

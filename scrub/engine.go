@@ -119,6 +119,12 @@ func problemFinding(p edi.Problem, line int, x12 rules.Rule) finding.Finding {
 	if p.Status != "" {
 		stc10 = p.Status // what is wrong, beside A3:21
 	}
-	return finding.Finding{Rule: p.Rule, Severity: finding.SeverityError, Line: line, Seg: p.Seg, Elem: p.Elem, Comp: p.Comp,
+	elem, comp := p.Elem, p.Comp
+	if p.Seg < 0 {
+		// A fault of the ISA or GS, outside the transaction: the finding
+		// is shown at the claim, and its message names the element.
+		elem, comp = 0, 0
+	}
+	return finding.Finding{Rule: p.Rule, Severity: finding.SeverityError, Line: line, Seg: p.Seg, Elem: elem, Comp: comp,
 		Message: p.Msg, Hint: "correct the segment; see scrub837 --explain " + p.Rule, STC01: x12.STC01, STC10: stc10}
 }

@@ -29,12 +29,13 @@ func goldenInputs(t testing.TB) []string {
 	files := []string{"../fixtures/demo.x12", "../fixtures/reader/se-count-one-wrong.x12", "../fixtures/reader/two-interchanges.x12",
 		"../fixtures/samples/lfh-X222A2-example1.x12"}
 	s, _ := filepath.Glob("../fixtures/situations/*.x12")
-	return append(files, s...)
+	e, _ := filepath.Glob("../fixtures/envelopes/*.x12")
+	return append(append(files, s...), e...)
 }
 
 var fixedNow = time.Date(2026, 3, 3, 9, 30, 0, 0, time.UTC)
 
-var formats = []string{"text", "json", "277ca", "999", "annotated", "clean", "rejected"}
+var formats = []string{"text", "json", "277ca", "999", "ta1", "annotated", "clean", "rejected"}
 
 // outputs runs one input through every printer at once.
 func outputs(t testing.TB, path string, jobs int) (map[string][]byte, finding.Summary) {
@@ -55,6 +56,7 @@ func allPrinters() (map[string]*bytes.Buffer, []scrub.Printer) {
 		&report.JSONPrinter{W: bufs["json"]},
 		report.New277CA(bufs["277ca"], ack),
 		report.New999(bufs["999"], ack),
+		report.NewTA1(bufs["ta1"], ack),
 		&report.AnnotatedPrinter{W: bufs["annotated"]},
 		&report.SplitPrinter{W: bufs["clean"]},
 		&report.SplitPrinter{W: bufs["rejected"], Rejected: true},
@@ -164,6 +166,7 @@ type readBack struct {
 func reread(t *testing.T, b []byte) readBack {
 	var rb readBack
 	p := edi.NewParser(bytes.NewReader(b))
+	p.Source, p.Size = bytes.NewReader(b), int64(len(b)) // a file: its end is read first
 	for {
 		it, ok := p.Next()
 		if !ok {
@@ -319,6 +322,9 @@ func assertAnnotatedIsInputPlusNotes(t *testing.T, input, annotated []byte) {
 // its delimiters.
 func segments(t *testing.T, b []byte) [][]string {
 	var out [][]string
+	if len(b) == 0 {
+		return nil
+	}
 	r := edi.NewReader(bytes.NewReader(b))
 	for r.Next() {
 		s := r.Segment()

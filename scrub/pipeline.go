@@ -118,13 +118,23 @@ func (o *Options) write(s *slot, sum *finding.Summary) error {
 func Run(name string, r io.Reader, o Options, sum *finding.Summary) error {
 	p := edi.NewParser(r)
 	p.Name = name
-	if f, ok := r.(*os.File); ok {
-		// A regular file is read at its end first: one that ends before
-		// its last IEA rejects that interchange before its claims are told.
-		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-			if off, err := f.Seek(0, io.SeekCurrent); err == nil && off == 0 {
-				p.Source, p.Size = f, st.Size()
+	// An input that can be read at its end (a regular file, a
+	// bytes.Reader) is read there first: one that ends before its last
+	// IEA rejects that interchange before its claims are told.
+	switch x := r.(type) {
+	case *os.File:
+		if st, err := x.Stat(); err == nil && st.Mode().IsRegular() {
+			if off, err := x.Seek(0, io.SeekCurrent); err == nil && off == 0 {
+				p.Source, p.Size = x, st.Size()
 			}
+		}
+	case interface {
+		io.ReaderAt
+		Size() int64
+		Len() int
+	}:
+		if int64(x.Len()) == x.Size() { // nothing read yet
+			p.Source, p.Size = x, x.Size()
 		}
 	}
 	sum.Files++

@@ -43,6 +43,9 @@ func (s ackSeg) comps(i int) []string { return strings.Split(s.el(i), string([]b
 
 func ackSegments(t ackT, b []byte) []ackSeg {
 	var out []ackSeg
+	if len(b) == 0 {
+		return nil
+	}
 	r := edi.NewReader(bytes.NewReader(b))
 	for r.Next() {
 		s := r.Segment()
@@ -175,6 +178,9 @@ func checkDTP(t ackT, s ackSeg) {
 // validate277 checks one 277CA output and returns the claims it acknowledges.
 func validate277(t ackT, b []byte) int {
 	claims := 0
+	if len(b) == 0 {
+		return 0
+	}
 	for _, tx := range checkEnvelope(t, ackSegments(t, b), "HN", "005010X214", "277") {
 		require.Equal(t, "BHT", tx[1].id())
 		assert.Equal(t, []string{"0085", "08"}, tx[1].els[1:3])
@@ -253,8 +259,15 @@ func validate277(t ackT, b []byte) int {
 	return claims
 }
 
-// validate999 checks one 999 output.
-func validate999(t ackT, b []byte) {
+// validate999 checks one 999 output; it is empty only when the TA1
+// rejects every interchange of the input.
+func validate999(t ackT, b []byte, in []*edi.Interchange) {
+	if len(b) == 0 {
+		for _, ic := range in {
+			assert.NotNil(t, rejecting(ic), "no 999 although interchange %s is not rejected", ic.Control)
+		}
+		return
+	}
 	for _, tx := range checkEnvelope(t, ackSegments(t, b), "FA", "005010X231A1", "999") {
 		require.Equal(t, "AK1", tx[1].id())
 		assert.NotEmpty(t, tx[1].el(2))
@@ -298,6 +311,15 @@ func validate999(t ackT, b []byte) {
 				if want == "A" && s.el(1) == "E" {
 					want = "E"
 				}
+				if s.el(5) != "" { // AK905: the group itself is in error, rejected or noted
+					want = "R"
+					if accepted > 0 && s.el(1) == "E" {
+						want = "E"
+					}
+					for i := 5; i < len(s.els); i++ {
+						assert.Contains(t, []string{"1", "2", "3", "4", "5", "6", "18", "19", "23", "24", "25", "26"}, s.el(i), "AK905-9")
+					}
+				}
 				assert.Equal(t, want, s.el(1), "AK901")
 				assert.Equal(t, strconv.Itoa(received), s.el(3), "AK903 received")
 				assert.Equal(t, strconv.Itoa(accepted), s.el(4), "AK904 accepted")
@@ -307,6 +329,74 @@ func validate999(t ackT, b []byte) {
 			}
 		}
 	}
+}
+
+// interchanges lists the input's interchanges as the parser reads them.
+func interchanges(t *testing.T, path string) []*edi.Interchange {
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	fi, err := f.Stat()
+	require.NoError(t, err)
+	p := edi.NewParser(f)
+	p.Source, p.Size = f, fi.Size()
+	var out []*edi.Interchange
+	for it, ok := p.Next(); ok; it, ok = p.Next() {
+		if it.Kind == edi.ItemInterchange {
+			out = append(out, it.Interchange)
+		}
+	}
+	return out
+}
+
+// validateTA1 checks a TA1 output against the input's interchanges: one
+// ISA/TA1/IEA for each that asked for one or has a fault, in order, naming
+// it; R with the first rejecting fault's code, E when it is read despite
+// its faults, A with 000 otherwise.
+func validateTA1(t ackT, b []byte, in []*edi.Interchange) {
+	var want []*edi.Interchange
+	for _, ic := range in {
+		if ic.AckRequested || len(ic.Problems) > 0 {
+			want = append(want, ic)
+		}
+	}
+	if len(want) == 0 {
+		assert.Empty(t, b, "no TA1 asked for and no interchange fault")
+		return
+	}
+	segs := ackSegments(t, b)
+	require.Len(t, segs, 3*len(want), "ISA, TA1, IEA per interchange")
+	for k, ic := range want {
+		isa, ta1, iea := segs[3*k], segs[3*k+1], segs[3*k+2]
+		require.Equal(t, []string{"ISA", "TA1", "IEA"}, []string{isa.id(), ta1.id(), iea.id()})
+		require.Len(t, isa.els, 17)
+		assert.Equal(t, "0", isa.el(14), "a TA1 asks for no TA1")
+		assert.Equal(t, ic.Control, ta1.el(1), "TA101 is the interchange's ISA13")
+		assert.Equal(t, ic.Date, ta1.el(2), "TA102 is its ISA09")
+		assert.Equal(t, ic.Time, ta1.el(3), "TA103 is its ISA10")
+		switch r := rejecting(ic); {
+		case r != nil:
+			assert.Equal(t, "R", ta1.el(4))
+			assert.Equal(t, r.TA105, ta1.el(5))
+		case len(ic.Problems) > 0:
+			assert.Equal(t, "E", ta1.el(4))
+			assert.Equal(t, ic.Problems[0].TA105, ta1.el(5))
+		default:
+			assert.Equal(t, []string{"A", "000"}, ta1.els[4:6])
+		}
+		assert.Regexp(t, `^\d{3}$`, ta1.el(5))
+		assert.Equal(t, []string{"0", isa.el(13)}, iea.els[1:3], "IEA01 0 groups, IEA02 its ISA13")
+	}
+}
+
+// rejecting is the interchange's first fault that rejects it, or nil.
+func rejecting(ic *edi.Interchange) *edi.Problem {
+	for i := range ic.Problems {
+		if ic.Problems[i].Reject {
+			return &ic.Problems[i]
+		}
+	}
+	return nil
 }
 
 // unanswered counts the claims of a file's transaction sets that the 999
@@ -330,7 +420,9 @@ func TestAcknowledgmentsValidate(t *testing.T) {
 		t.Run(filepath.Base(in), func(t *testing.T) {
 			outs, sum := outputs(t, in, 1)
 			assert.Equal(t, sum.Claims-unanswered(t, in), validate277(t, outs["277ca"]))
-			validate999(t, outs["999"])
+			ics := interchanges(t, in)
+			validate999(t, outs["999"], ics)
+			validateTA1(t, outs["ta1"], ics)
 		})
 	}
 	t.Run("generated batch", func(t *testing.T) {
@@ -339,7 +431,7 @@ func TestAcknowledgmentsValidate(t *testing.T) {
 		require.NoError(t, writeFile(p, b))
 		outs, sum := outputs(t, p, 2)
 		assert.Equal(t, 3000, validate277(t, outs["277ca"]))
-		validate999(t, outs["999"])
+		validate999(t, outs["999"], nil)
 		assert.Equal(t, 3000, sum.Claims)
 	})
 }
@@ -378,12 +470,39 @@ func TestValidatorCatchesFaults(t *testing.T) {
 			func() {
 				defer func() { recover() }()
 				if tc.is999 {
-					validate999(r, []byte(tc.out))
+					validate999(r, []byte(tc.out), nil)
 				} else {
 					validate277(r, []byte(tc.out))
 				}
 			}()
 			assert.Positive(t, r.errors, "the validator must reject it")
+		})
+	}
+}
+
+// The TA1 check fails on a TA1 that accepts a rejected interchange, names
+// another interchange, or is missing.
+func TestTA1ValidatorCatchesFaults(t *testing.T) {
+	in := "../fixtures/envelopes/isa12-version.x12"
+	outs, _ := outputs(t, in, 1)
+	ics := interchanges(t, in)
+	ta1 := string(outs["ta1"])
+	require.Contains(t, ta1, "*R*017~")
+	for name, out := range map[string]string{
+		"accepted":         strings.Replace(ta1, "*R*017~", "*A*000~", 1),
+		"another TA101":    strings.Replace(ta1, "TA1*000000001*", "TA1*000000002*", 1),
+		"missing":          "",
+		"IEA01 not 0":      strings.Replace(ta1, "\nIEA*0*", "\nIEA*1*", 1),
+		"asks for its TA1": strings.Replace(ta1, "*0*T*:~", "*1*T*:~", 1),
+	} {
+		t.Run(name, func(t *testing.T) {
+			require.NotEqual(t, ta1, out, "the corruption applies")
+			r := &recorder{}
+			func() {
+				defer func() { recover() }()
+				validateTA1(r, []byte(out), ics)
+			}()
+			assert.Positive(t, r.errors, "the validator missed it")
 		})
 	}
 }

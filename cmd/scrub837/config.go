@@ -34,6 +34,7 @@ var formats = map[string]func(w io.Writer, o printerOptions) scrub.Printer{
 	"json":      func(w io.Writer, _ printerOptions) scrub.Printer { return &report.JSONPrinter{W: w} },
 	"277ca":     func(w io.Writer, o printerOptions) scrub.Printer { return report.New277CA(w, o.ack) },
 	"999":       func(w io.Writer, o printerOptions) scrub.Printer { return report.New999(w, o.ack) },
+	"ta1":       func(w io.Writer, o printerOptions) scrub.Printer { return report.NewTA1(w, o.ack) },
 	"annotated": func(w io.Writer, _ printerOptions) scrub.Printer { return &report.AnnotatedPrinter{W: w} },
 	"clean":     func(w io.Writer, _ printerOptions) scrub.Printer { return &report.SplitPrinter{W: w} },
 	"rejected":  func(w io.Writer, _ printerOptions) scrub.Printer { return &report.SplitPrinter{W: w, Rejected: true} },
@@ -42,7 +43,7 @@ var formats = map[string]func(w io.Writer, o printerOptions) scrub.Printer{
 	},
 }
 
-const formatNames = "text, json, 277ca, 999, annotated, html, clean or rejected"
+const formatNames = "text, json, 277ca, 999, ta1, annotated, html, clean or rejected"
 
 func (c *config) check() error {
 	if formats[c.format] == nil {

@@ -215,15 +215,16 @@ func TestPositionsLandOnTheElement(t *testing.T) {
 func TestOutFormatsMatchSeparateRuns(t *testing.T) {
 	dir := t.TempDir()
 	fixed := []string{"--now", "2026-03-03T09:30:00Z", "--ack-control", "41"}
-	formatsOut := []string{"text", "json", "277ca", "999", "annotated", "html", "clean", "rejected"}
+	formatsOut := []string{"text", "json", "277ca", "999", "ta1", "annotated", "html", "clean", "rejected"}
+	inputs := []string{"fixtures/demo.x12", "fixtures/envelopes/second-isa-rejected.x12"} // the second asks for TA1s
 	args := append([]string{"-q", "-f", "json", "-o", filepath.Join(dir, "main.json")}, fixed...)
 	for _, f := range formatsOut {
 		args = append(args, "--out", f+"="+filepath.Join(dir, "all."+f))
 	}
-	r := run837(t, nil, append(args, "fixtures/demo.x12")...)
+	r := run837(t, nil, append(args, inputs...)...)
 	require.Equal(t, 1, r.code, r.stderr)
 	for _, f := range formatsOut {
-		one := run837(t, nil, append(append([]string{"-q", "-f", f}, fixed...), "fixtures/demo.x12")...)
+		one := run837(t, nil, append(append([]string{"-q", "-f", f}, fixed...), inputs...)...)
 		got, err := os.ReadFile(filepath.Join(dir, "all."+f))
 		require.NoError(t, err)
 		assert.NotEmpty(t, got, f)
@@ -234,7 +235,7 @@ func TestOutFormatsMatchSeparateRuns(t *testing.T) {
 // The summary goes to standard error, one line in every format, and -q
 // silences it; a run that fails on its input prints none.
 func TestSummaryOnStandardError(t *testing.T) {
-	for _, f := range []string{"text", "json", "277ca", "999", "annotated"} {
+	for _, f := range []string{"text", "json", "277ca", "999", "ta1", "annotated"} {
 		r := run837(t, nil, "-f", f, "fixtures/demo.x12")
 		assert.NotContains(t, r.stdout, "claims read", f)
 		assert.NotContains(t, r.stdout, "elapsed", f)

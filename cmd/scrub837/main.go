@@ -94,7 +94,7 @@ func (c *config) flags() *pflag.FlagSet {
 	fs.IntVarP(&c.jobs, "jobs", "j", runtime.NumCPU(), "transactions scrubbed in parallel (output order is input order)")
 	fs.StringVar(&c.color, "color", "auto", "colour in the text report: auto (a terminal, unless NO_COLOR is set), always or never")
 	fs.StringVar(&c.now, "now", "", "processing time written in 277CA/999, RFC 3339 (default: now)")
-	fs.IntVar(&c.ackControl, "ack-control", 0, "ISA13/GS06 of the acknowledgments, 1-999999999 (default: the 837's own)")
+	fs.IntVar(&c.ackControl, "ack-control", 0, "base ISA13/GS06 of the acknowledgments, 1-999999999 (default: from the clock)")
 	fs.StringVar(&c.ackSender, "ack-sender", "", "ISA05:ISA06 of the acknowledgments, e.g. ZZ:CLEARINGHOUSE (default: the 837's receiver)")
 	fs.StringVar(&c.ackReceiver, "ack-receiver", "", "ISA07:ISA08 of the acknowledgments (default: the 837's sender)")
 	return fs
