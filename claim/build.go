@@ -254,6 +254,11 @@ func (b *builder) parent(i int, level, parentID string) {
 	}
 	switch {
 	case !known:
+		// Not a level of the 837P: it hangs from the HL it follows, so
+		// the claims after it keep their ancestors.
+		if b.cur > 0 {
+			m.HLs[b.cur].Parent = b.cur - 1
+		}
 		b.problem(edi.Problem{Rule: "X12-HL-LEVEL", Seg: i, Elem: 3, SegCode: "8", ElemCode: "7", ElemRef: "735",
 			Value: level, Msg: "HL03 is " + edi.Quote(level) + ": an 837P uses 20 (billing provider), 22 (subscriber) or 23 (patient)", Status: hlStatus(b.m.HLs[b.cur].Level)})
 	case want == "" && parentID != "":
@@ -261,6 +266,9 @@ func (b *builder) parent(i int, level, parentID string) {
 			Value: parentID, Msg: "a billing provider HL (20) has no parent, but HL02 is " + edi.Quote(parentID), Status: hlStatus(b.m.HLs[b.cur].Level)})
 	case want == "":
 	case physical < 0:
+		if b.cur > 0 { // kept with whatever HL it follows: nothing is lost
+			m.HLs[b.cur].Parent = b.cur - 1
+		}
 		b.problem(edi.Problem{Rule: "X12-HL-PARENT", Seg: i, Elem: 2, SegCode: "8", ElemCode: "7", ElemRef: "734", Value: parentID,
 			Msg: "a level " + level + " HL must follow a level " + want + " HL, and none comes before it", Status: hlStatus(b.m.HLs[b.cur].Level)})
 	case parentID == "":
@@ -458,7 +466,7 @@ func (b *builder) ref(i int) {
 }
 
 // inherit passes HL problems down to the claims beneath, and reports
-// claims without lines and lines without SV1.
+// claims without lines, lines without SV1 and lines without DTP*472.
 func (b *builder) inherit() {
 	m, tx := b.m, b.tx
 	for ci := range m.Claims {
@@ -479,6 +487,13 @@ func (b *builder) inherit() {
 					Msg: "service line " + c.Lines[li].LX + " has no SV1 segment", Status: "A3:454"}
 				c.Problems = append(c.Problems, p)
 				m.SegmentErrors = append(m.SegmentErrors, p)
+			}
+			if l := &c.Lines[li]; l.DTP < 0 && l.SV1 >= 0 {
+				// DTP*472 is required in every 2400: a syntax fault for
+				// the 999. The claim's verdict is LINE-DOS-MISSING's (A6).
+				at := l.SV1 + 1
+				m.SegmentErrors = append(m.SegmentErrors, edi.Problem{Rule: "X12-DTP-MISSING", Seg: at, Offset: tx.SegOffset(at), SegCode: "3",
+					Loop: "2400", Missing: "DTP", Msg: "service line " + l.LX + " has no DTP*472 (date of service)"})
 			}
 		}
 	}

@@ -79,7 +79,8 @@ func (n *notes) appendNoteText(b, prefix []byte, fs []finding.Finding, line int)
 	return append(b, msg...), true
 }
 
-// fit makes b[from:] a note that X12 accepts, in place: upper case, no
+// fit makes b[from:] a note that X12 accepts, in place: upper case (but
+// for values quoted from the input, which keep their case), no
 // delimiters or control characters, single spaces, at most 80 characters
 // cut at a word. It returns b cut to the note's end.
 func (n *notes) fit(b []byte, from int) []byte {
@@ -91,7 +92,8 @@ func (n *notes) fit(b []byte, from int) []byte {
 	}
 	d := n.d
 	w := from
-	space := false // a space is pending: written before the next word
+	space := false  // a space is pending: written before the next word
+	quoted := false // inside "…": a value quoted from the input keeps its case
 	for _, c := range b[from:] {
 		if c == d.Element || c == d.Component || c == d.Segment || (d.Repetition != 0 && c == d.Repetition) || c <= ' ' || c == 0x7F {
 			space = w > from
@@ -102,7 +104,10 @@ func (n *notes) fit(b []byte, from int) []byte {
 			w++
 			space = false
 		}
-		if 'a' <= c && c <= 'z' {
+		if c == '"' {
+			quoted = !quoted
+		}
+		if 'a' <= c && c <= 'z' && !quoted {
 			c -= 'a' - 'A'
 		}
 		b[w] = c
@@ -123,7 +128,11 @@ func (n *notes) fit(b []byte, from int) []byte {
 // byte that is not printable ASCII becomes a space. (A few letters upper
 // case to ASCII: "ı" to "I".)
 func fitNote(s string, d edi.Delimiters) string {
-	b := []byte(strings.ToUpper(s))
+	parts := strings.Split(s, `"`)
+	for i := 0; i < len(parts); i += 2 { // outside quotes: a quoted value keeps its case
+		parts[i] = strings.ToUpper(parts[i])
+	}
+	b := []byte(strings.Join(parts, `"`))
 	for i, c := range b {
 		if c == d.Element || c == d.Component || c == d.Segment || (d.Repetition != 0 && c == d.Repetition) || c < 0x20 || c >= 0x7F {
 			b[i] = ' '
@@ -149,8 +158,9 @@ func (n *notes) add(at, from int) {
 }
 
 // collect decides where notes go. A rejected claim's line without a note
-// of its own gets one at its NoteAt; the notes of lines that have one go,
-// joined, into the claim's 2300 NTE place if that is free. The list is
+// of its own gets one at its NoteAt; the claim's own reasons and the notes
+// of lines that have one go, joined, into the claim's 2300 NTE place if
+// that is free. The list is
 // sorted by place, notes for one place in the order they were made.
 func (n *notes) collect(res *finding.Result) {
 	tx, m := res.Tx, res.Model
@@ -171,6 +181,11 @@ func (n *notes) collect(res *finding.Result) {
 		// own joined by "; ", is built apart: the notes of the other lines
 		// go into text meanwhile.
 		n.claim = n.claim[:0]
+		if c.NTE < 0 {
+			// Claim-level reasons (CLAIM-BALANCE, an HL or SE fault) first.
+			n.claim, _ = n.appendNoteText(n.claim, nil, cr.Findings, -1)
+			n.claim = n.fit(n.claim, 0)
+		}
 		for li := range c.Lines {
 			l := &c.Lines[li]
 			if l.NTE < 0 {

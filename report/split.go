@@ -80,10 +80,40 @@ func (w *splitTx) keepHLs() {
 	}
 }
 
-// span copies segment i as it came.
+// span copies segment i as it came, but for indentation (a space or tab
+// before a segment is not X12: line breaks stay, they are the input's
+// layout) and a missing terminator (a segment cut off by the input's end).
 func (w *splitTx) span(i int) {
-	w.b = append(w.b, w.tx.Span(i)...)
+	tx, s := w.tx, w.tx.Segs[i]
+	w.b = appendLead(w.b, tx.Raw[tx.Lead(i):s.Start])
+	w.b = append(w.b, tx.Raw[s.Start:s.Stop()]...)
+	if term := tx.Interchange.Delims.Segment; s.ID != edi.SegTruncated && (s.Tail == 0 || tx.Raw[s.Stop()-1] != term) {
+		w.b = append(w.b, term)
+	}
 	w.count++
+}
+
+// withoutIndent is an envelope segment's span with only the line breaks
+// of the white space before it (a byte-order mark goes too).
+func withoutIndent(span []byte) []byte {
+	i := 0
+	for i < len(span) && (span[i] == ' ' || span[i] == '\t' || span[i] == '\r' || span[i] == '\n' || span[i] >= 0x80) {
+		i++
+	}
+	if i == 0 {
+		return span
+	}
+	return append(appendLead(nil, span[:i]), span[i:]...)
+}
+
+// appendLead appends the line breaks of the white space before a segment.
+func appendLead(b, lead []byte) []byte {
+	for _, c := range lead {
+		if c == '\r' || c == '\n' {
+			b = append(b, c)
+		}
+	}
+	return b
 }
 
 // spans copies segments [from, to) as they came, but for an SE.
@@ -95,8 +125,15 @@ func (w *splitTx) spans(from, to int) {
 	}
 }
 
-// header copies the segments before the first HL.
-func (w *splitTx) header() { w.spans(0, w.m.HeaderEnd) }
+// header copies the segments before the first HL, or before the first
+// claim when one comes before any HL (it is written as a claim).
+func (w *splitTx) header() {
+	end := w.m.HeaderEnd
+	if len(w.m.Claims) > 0 {
+		end = min(end, w.m.Claims[0].Seg)
+	}
+	w.spans(0, end)
+}
 
 // claimsOf copies the kept claims that follow HL h (-1: no HL).
 func (w *splitTx) claimsOf(h int) {
@@ -120,18 +157,16 @@ func (w *splitTx) hl(h int) {
 	w.newID[h] = w.lastID
 	s := tx.Segs[hl.Seg]
 	f := tx.Cursor(hl.Seg)
-	f.Skip(1)
-	hl02, hl03 := f.Next(), f.Next()
-	b := append(w.b, tx.Raw[tx.Lead(hl.Seg):s.Start]...)
+	f.Skip(2) // HL01 and HL02: rebuilt
+	hl03 := f.Next()
+	b := appendLead(w.b, tx.Raw[tx.Lead(hl.Seg):s.Start])
 	b = append(b, "HL"...)
 	b = append(b, d.Element)
 	b = strconv.AppendInt(b, int64(w.lastID), 10)
 	b = append(b, d.Element)
 	if hl.Parent >= 0 && w.keptHL[hl.Parent] {
 		b = strconv.AppendInt(b, int64(w.newID[hl.Parent]), 10)
-	} else {
-		b = append(b, hl02...)
-	}
+	} // else none: never an HL02 that names nothing, or the HL itself
 	b = append(b, d.Element)
 	b = append(b, hl03...)
 	if hl.HasChild {
@@ -158,7 +193,7 @@ func (w *splitTx) se() []byte {
 		s := tx.Segs[last]
 		lead, term = tx.Raw[tx.Lead(last):s.Start], tx.Raw[s.End:s.Stop()]
 	}
-	b := append(w.b, lead...)
+	b := appendLead(w.b, lead)
 	b = append(b, "SE"...)
 	b = append(b, d.Element)
 	b = strconv.AppendInt(b, int64(w.count+1), 10)
@@ -182,13 +217,13 @@ func (p *SplitPrinter) Write(it *edi.Item, res *finding.Result, rendered []byte)
 		}
 		if !p.icOpen && p.ic != nil {
 			isa, _ := edi.FixedWidthISA(p.ic.Raw, p.ic.Interchange.Delims)
-			if err := writeAll(p.W, isa); err != nil {
+			if err := writeAll(p.W, withoutIndent(isa)); err != nil {
 				return err
 			}
 			p.icOpen = true
 		}
 		if !p.grpOpen && p.grp != nil {
-			if err := writeAll(p.W, p.grp.Raw); err != nil {
+			if err := writeAll(p.W, withoutIndent(p.grp.Raw)); err != nil {
 				return err
 			}
 			p.grpOpen = true

@@ -2,6 +2,10 @@ package scrub_test
 
 import (
 	"bytes"
+	"maps"
+	"math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/scrub837/scrub837/edi"
@@ -15,13 +19,19 @@ import (
 // FuzzScrub runs the engine and every writer on arbitrary input: never a
 // panic (the text report included); clean + rejected hold each claim exactly once; the annotated
 // output is the input plus notes; the 277CA and 999 re-read without
-// structural errors.
+// structural errors; every claim stays under the billing provider,
+// subscriber and patient it follows. Besides the fuzzer's own byte
+// mutations, mutate renumbers HLs and rewrites segment ids, the faults
+// that once moved claims between providers.
 func FuzzScrub(f *testing.F) {
-	for _, b := range build.SeedCorpus(32<<10, "../fixtures/*.x12", "../fixtures/situations/*.x12", "../fixtures/reader/*.x12", "../fixtures/hostile/*.x12") {
-		f.Add(b)
+	for i, b := range build.SeedCorpus(32<<10, "../fixtures/*.x12", "../fixtures/situations/*.x12", "../fixtures/envelopes/*.x12",
+		"../fixtures/reader/*.x12", "../fixtures/hostile/*.x12") {
+		f.Add(b, uint64(0))
+		f.Add(b, uint64(i+1))
 	}
 	cat := rules.Default()
-	f.Fuzz(func(t *testing.T, in []byte) {
+	f.Fuzz(func(t *testing.T, in []byte, mutation uint64) {
+		in = mutate(in, mutation)
 		bufs := make([]*bytes.Buffer, 7)
 		for i := range bufs {
 			bufs[i] = &bytes.Buffer{}
@@ -59,6 +69,15 @@ func FuzzScrub(f *testing.F) {
 			t.Fatalf("split: %d clean + %d rejected for %d claims (%d accepted)", clean.Claims, rej.Claims, sum.Claims, sum.Accepted)
 		}
 		assertAnnotatedIsInputPlusNotes(t, in, bufs[3].Bytes())
+		if want := ancestors(t, in); !duplicateClaimIDs(want) {
+			got := ancestors(t, bufs[4].Bytes())
+			for k, v := range ancestors(t, bufs[5].Bytes()) {
+				got[k] = v
+			}
+			if !maps.Equal(want, got) {
+				t.Fatalf("a claim moved to other ancestors:\ninput %v\nsplit %v", want, got)
+			}
+		}
 		for i, name := range map[int]string{1: "277CA", 2: "999"} {
 			if bufs[i].Len() == 0 {
 				continue
@@ -68,4 +87,49 @@ func FuzzScrub(f *testing.F) {
 			}
 		}
 	})
+}
+
+// mutate applies the HL and segment-id mutations chosen by m (0: none) to
+// an input whose ISA can be read.
+func mutate(in []byte, m uint64) []byte {
+	if m == 0 {
+		return in
+	}
+	d, _, err := edi.ParseISA(in)
+	if err != nil {
+		return in
+	}
+	rng := rand.New(rand.NewPCG(m, 11))
+	ids := [][]byte{[]byte("NM31"), []byte("ZZZ"), []byte("HL"), []byte("CLM"), []byte("LX"), []byte("SE"), []byte("NM1"), []byte("SV1"), []byte("ST")}
+	segs := bytes.Split(in, []byte{d.Segment})
+	for i, seg := range segs {
+		if i == 0 || rng.IntN(8) != 0 {
+			continue
+		}
+		lead := len(seg) - len(bytes.TrimLeft(seg, " \t\r\n"))
+		els := bytes.Split(seg[lead:], []byte{d.Element})
+		if string(els[0]) == "HL" && len(els) > 2 {
+			switch rng.IntN(3) {
+			case 0:
+				els[1] = strconv.AppendInt(nil, int64(1+rng.IntN(6)), 10)
+			case 1:
+				els[2] = strconv.AppendInt(nil, int64(rng.IntN(9)), 10)
+			case 2:
+				els[1], els[2] = els[2], els[1]
+			}
+		} else if rng.IntN(4) == 0 {
+			els[0] = ids[rng.IntN(len(ids))]
+		}
+		segs[i] = append(seg[:lead:lead], bytes.Join(els, []byte{d.Element})...)
+	}
+	return bytes.Join(segs, []byte{d.Segment})
+}
+
+func duplicateClaimIDs(a map[string]string) bool {
+	for k := range a {
+		if strings.HasSuffix(k, "#2") {
+			return true
+		}
+	}
+	return false
 }
