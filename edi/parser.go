@@ -118,7 +118,11 @@ func (p *Parser) step() {
 		// Inside an interchange the reader yields junk only where something
 		// that looks like a new ISA begins, or at the end of input: what is
 		// open ends here, so that items stay in the order of their bytes.
-		p.closeAll(seg.SpanOffset, "text that is not an X12 segment")
+		why := "text that is not an X12 segment"
+		if len(bytes.TrimSpace(seg.Span)) == 0 {
+			why = "end of input" // only white space after the last segment
+		}
+		p.closeAll(seg.SpanOffset, why)
 		p.emit(Item{Kind: ItemJunk, Raw: clone(seg.Span), Offset: seg.SpanOffset})
 	case seg.NewISA:
 		p.closeAll(seg.Offset, "a new ISA")
@@ -383,6 +387,13 @@ func (p *Parser) checkGS(seg *Segment) {
 	}
 }
 
+func geMissing(control, why string) string {
+	if why == "end of input" {
+		return "the input ends before functional group " + Quote(control) + "'s GE"
+	}
+	return "functional group " + Quote(control) + " has no GE before " + why
+}
+
 func (p *Parser) closeGroup(at int64, why string, ge *Segment) {
 	if p.grp == nil {
 		return
@@ -392,7 +403,7 @@ func (p *Parser) closeGroup(at int64, why string, ge *Segment) {
 	it := Item{Kind: ItemGroupEnd, Offset: at, Interchange: g.Interchange, Group: g}
 	if ge == nil {
 		g.Problems = append(g.Problems, Problem{Rule: "X12-GE-MISSING", Seg: -1, Offset: at, AK9: "3",
-			Msg: "functional group " + Quote(g.Control) + " has no GE before " + why})
+			Msg: geMissing(g.Control, why)})
 	} else {
 		it.Raw, it.Offset = clone(ge.Span), ge.SpanOffset
 		if n, err := strconv.Atoi(s(ge.Element(1))); err == nil {
