@@ -23,7 +23,7 @@ func Build(tx *edi.Transaction) *Model {
 	m.HLs = grow(m.HLs[:0], tx.HLs)
 	m.Claims = grow(m.Claims[:0], tx.CLMs)
 	m.lines = grow(m.lines[:0], tx.LXs)
-	b := builder{m: m, tx: tx, sep: tx.Interchange.Delims.Element, comp: tx.Interchange.Delims.Component, cur: -1, last20: -1, last22: -1}
+	b := builder{m: m, tx: tx, sep: tx.Interchange.Delims.Element, comp: tx.Interchange.Delims.Component, cur: -1, last20: -1, last22: -1, lastOdd: -1}
 	for i, seg := range tx.Segs {
 		// One case per segment kind the model reads, each a method.
 		id := seg.ID
@@ -99,6 +99,7 @@ type builder struct {
 	hlIDs          map[string]struct{}
 	cur            int // index of the open HL, -1 before the first
 	last20, last22 int // the last billing provider and subscriber HLs, -1 for none
+	lastOdd        int // the last HL of a level the 837P does not define, -1 for none
 	claimLines     int // index in m.lines of the open claim's first line
 	claim          *Claim
 	line           *Line
@@ -252,6 +253,11 @@ func (b *builder) parent(i int, level, parentID string) {
 	case "23":
 		physical = b.last22
 	}
+	if (level == "22" || level == "23") && b.lastOdd > physical {
+		// An HL of no known level came after that one: what follows it
+		// hangs from it, so that its segments stay with the claims after.
+		physical = b.lastOdd
+	}
 	switch {
 	case !known:
 		// Not a level of the 837P: it hangs from the HL it follows, so
@@ -259,6 +265,7 @@ func (b *builder) parent(i int, level, parentID string) {
 		if b.cur > 0 {
 			m.HLs[b.cur].Parent = b.cur - 1
 		}
+		b.lastOdd = b.cur
 		b.problem(edi.Problem{Rule: "X12-HL-LEVEL", Seg: i, Elem: 3, SegCode: "8", ElemCode: "7", ElemRef: "735",
 			Value: level, Msg: "HL03 is " + edi.Quote(level) + ": an 837P uses 20 (billing provider), 22 (subscriber) or 23 (patient)", Status: hlStatus(b.m.HLs[b.cur].Level)})
 	case want == "" && parentID != "":
