@@ -102,6 +102,7 @@ type index struct {
 	addons      []indexedAddon // the enabled add-ons
 	facilityPOS table
 	facility2   [100]bool // facilityPOS for the two-digit codes, as CMS writes every place of service
+	ncci        *ncciView // the CMS tables H and I as this catalog sees them
 }
 
 // facility reports whether place of service pos is in the facility table.
@@ -290,6 +291,11 @@ func (c *Catalog) index() *index {
 			}
 			c.idx.addons = append(c.idx.addons, ia)
 		}
+		v, err := c.buildNCCI()
+		if err != nil {
+			panic("embedded NCCI tables are broken: " + err.Error())
+		}
+		c.idx.ncci = v
 	})
 	return &c.idx
 }

@@ -155,6 +155,7 @@ func (ch *Checker) Check(m *claim.Model, ci int, out []finding.Finding) []findin
 		k.bundlingRules(s)
 	}
 	k.unitsRule(addonLines)
+	k.ncciRules(c.index().ncci)
 	return k.out
 }
 

@@ -91,6 +91,8 @@ func TestTablesMatchRULESmd(t *testing.T) {
 func TestCatalogMatchesRULESmd(t *testing.T) {
 	want := []struct{ id, sev, stc01, stc10 string }{
 		{"AOC-NO-PRIMARY", "error", "A8:736", "A8:454"},
+		{"AOC-PRIMARY-UNLISTED", "warning", "", ""},
+		{"AOC-ALONE", "warning", "", ""},
 		{"USE-77003", "error", "A8:454", "A8:732"},
 		{"GUIDANCE-INCLUDED", "error", "A8:735", "A8:454"},
 		{"USE-77001", "error", "A8:454", "A8:732"},

@@ -1,0 +1,373 @@
+package rules
+
+import (
+	"bufio"
+	"bytes"
+	_ "embed"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/scrub837/scrub837/claim"
+)
+
+// The CMS NCCI tables every code is checked against (RULES "Every add-on
+// code and every MUE"): table H, the add-on code edits, and table I, the
+// practitioner MUEs. They ship embedded (rules/data/ncci/, with their
+// provenance) and are decoded once, on first use, into flat sorted arrays
+// keyed by the code packed into 32 bits: a lookup is a binary search over
+// integers, never a map of strings.
+
+//go:embed data/ncci/aoc-2026q3.tsv
+var embeddedAOC []byte
+
+//go:embed data/ncci/mue-practitioner-2026q2.tsv
+var embeddedMUE []byte
+
+// The quarters of the embedded tables, for --version, --list-rules and
+// --explain.
+const (
+	AOCQuarter = "CMS NCCI add-on code edits 2026 Q3 (AOC_V2026Q3)"
+	MUEQuarter = "CMS NCCI practitioner MUEs 2026 Q2, effective 2026-04-01"
+)
+
+// packCode packs a five-character HCPCS code (digits and upper-case
+// letters) into base 36; ok is false for anything else.
+func packCode(s string) (uint32, bool) {
+	if len(s) != 5 {
+		return 0, false
+	}
+	var k uint32
+	for i := 0; i < 5; i++ {
+		c := s[i]
+		switch {
+		case '0' <= c && c <= '9':
+			k = k*36 + uint32(c-'0')
+		case 'A' <= c && c <= 'Z':
+			k = k*36 + uint32(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return k, true
+}
+
+// unpackCode is packCode's inverse, for messages.
+func unpackCode(k uint32) string {
+	var b [5]byte
+	for i := 4; i >= 0; i-- {
+		d := byte(k % 36)
+		k /= 36
+		if d < 10 {
+			b[i] = '0' + d
+		} else {
+			b[i] = 'A' + d - 10
+		}
+	}
+	return string(b[:])
+}
+
+// aocAddon is one add-on code of table H: its type and its rows
+// [start, end) in ncciTables.prims and .from, sorted by primary.
+type aocAddon struct {
+	key        uint32
+	typ        uint8
+	start, end int32
+}
+
+type ncciTables struct {
+	addons []aocAddon // sorted by key
+	prims  []uint32   // each row's primary (type 2 has none)
+	from   []int32    // each row's first day in effect, yyyymmdd; 0: always
+
+	mueKeys    []uint32 // sorted
+	mue        []claim.Decimal
+	mai        []uint8
+	rationale  []uint8 // index into rationales
+	rationales []string
+}
+
+var (
+	ncciOnce   sync.Once
+	ncciShared *ncciTables
+	ncciErr    error
+)
+
+// ncciTablesOf decodes the embedded tables once.
+func ncciTablesOf() (*ncciTables, error) {
+	ncciOnce.Do(func() {
+		t := &ncciTables{}
+		if err := t.readAOC(bytes.NewReader(embeddedAOC), "aoc-2026q3.tsv"); err != nil {
+			ncciErr = err
+			return
+		}
+		if err := t.readMUE(bytes.NewReader(embeddedMUE), "mue-practitioner-2026q2.tsv"); err != nil {
+			ncciErr = err
+			return
+		}
+		ncciShared = t
+	})
+	return ncciShared, ncciErr
+}
+
+// tsvRows calls row for each line of r that is not blank or a # comment,
+// split at tabs; an error names the line.
+func tsvRows(r io.Reader, name string, row func(f []string) error) error {
+	sc := bufio.NewScanner(r)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimRight(sc.Text(), "\r")
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		if err := row(strings.Split(line, "\t")); err != nil {
+			return fmt.Errorf("%s:%d: %w", name, n, err)
+		}
+	}
+	return sc.Err()
+}
+
+// readAOC reads rows "type addon primary edit_effective". An add-on's rows
+// that carry its earliest date apply to every earlier date of service too
+// (that date is when the table, or the code's edits, began).
+func (t *ncciTables) readAOC(r io.Reader, name string) error {
+	type row struct {
+		addon, prim uint32
+		typ         uint8
+		from        int32
+	}
+	var rows []row
+	err := tsvRows(r, name, func(f []string) error {
+		if len(f) != 4 {
+			return fmt.Errorf("expected 4 tab-separated fields (type, addon, primary, edit_effective), found %d", len(f))
+		}
+		typ, err := strconv.Atoi(f[0])
+		if err != nil || typ < 1 || typ > 3 {
+			return fmt.Errorf("type %q: expected 1, 2 or 3", f[0])
+		}
+		a, ok := packCode(f[1])
+		if !ok {
+			return fmt.Errorf("add-on code %q: expected five letters or digits", f[1])
+		}
+		var p uint32
+		if f[2] != "CCCCC" {
+			if p, ok = packCode(f[2]); !ok {
+				return fmt.Errorf("primary code %q: expected five letters or digits, or CCCCC", f[2])
+			}
+		}
+		d, err := parseDay(f[3])
+		if err != nil {
+			return err
+		}
+		rows = append(rows, row{a, p, uint8(typ), int32(d)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(rows, func(x, y row) int {
+		if x.addon != y.addon {
+			return cmpU32(x.addon, y.addon)
+		}
+		if x.prim != y.prim {
+			return cmpU32(x.prim, y.prim)
+		}
+		return int(x.from - y.from)
+	})
+	for i := 0; i < len(rows); {
+		j, earliest := i, rows[i].from
+		for j < len(rows) && rows[j].addon == rows[i].addon {
+			if rows[j].typ != rows[i].typ {
+				return fmt.Errorf("%s: add-on %s has rows of types %d and %d", name, unpackCode(rows[i].addon), rows[i].typ, rows[j].typ)
+			}
+			earliest = min(earliest, rows[j].from)
+			j++
+		}
+		a := aocAddon{key: rows[i].addon, typ: rows[i].typ, start: int32(len(t.prims))}
+		for _, r := range rows[i:j] {
+			if r.typ == 2 {
+				continue // CCCCC: no listed primary
+			}
+			from := r.from
+			if from == earliest {
+				from = 0
+			}
+			t.prims, t.from = append(t.prims, r.prim), append(t.from, from)
+		}
+		a.end = int32(len(t.prims))
+		t.addons = append(t.addons, a)
+		i = j
+	}
+	return nil
+}
+
+func cmpU32(a, b uint32) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// readMUE reads rows "code mue mai rationale".
+func (t *ncciTables) readMUE(r io.Reader, name string) error {
+	type row struct {
+		key uint32
+		mue claim.Decimal
+		mai uint8
+		rat uint8
+	}
+	var rows []row
+	rats := map[string]uint8{}
+	err := tsvRows(r, name, func(f []string) error {
+		if len(f) != 4 {
+			return fmt.Errorf("expected 4 tab-separated fields (code, mue, mai, rationale), found %d", len(f))
+		}
+		k, ok := packCode(f[0])
+		if !ok {
+			return fmt.Errorf("code %q: expected five letters or digits", f[0])
+		}
+		m, ok := claim.ParseDecimal([]byte(f[1]))
+		if !ok || m < 0 {
+			return fmt.Errorf("MUE %q: expected a number of units", f[1])
+		}
+		mai, err := strconv.Atoi(f[2])
+		if err != nil || mai < 1 || mai > 3 {
+			return fmt.Errorf("MAI %q: expected 1, 2 or 3", f[2])
+		}
+		ri, ok := rats[f[3]]
+		if !ok {
+			if len(t.rationales) == 255 {
+				return fmt.Errorf("more than 255 distinct rationales")
+			}
+			ri = uint8(len(t.rationales))
+			rats[f[3]] = ri
+			t.rationales = append(t.rationales, f[3])
+		}
+		rows = append(rows, row{k, m, uint8(mai), ri})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(rows, func(x, y row) int { return cmpU32(x.key, y.key) })
+	for i, r := range rows {
+		if i > 0 && rows[i-1].key == r.key {
+			return fmt.Errorf("%s: code %s has two MUE rows", name, unpackCode(r.key))
+		}
+		t.mueKeys, t.mue, t.mai, t.rationale = append(t.mueKeys, r.key), append(t.mue, r.mue), append(t.mai, r.mai), append(t.rationale, r.rat)
+	}
+	return nil
+}
+
+// addon returns the index of code key in t.addons, -1 if it is no add-on.
+func (t *ncciTables) addon(key uint32) int {
+	i, ok := slices.BinarySearchFunc(t.addons, key, func(a aocAddon, k uint32) int { return cmpU32(a.key, k) })
+	if !ok {
+		return -1
+	}
+	return i
+}
+
+// primaryOf reports whether key is a listed primary of add-on ai, and
+// whether one of its rows is in effect on dos.
+func (t *ncciTables) primaryOf(ai int, key uint32, dos int) (listed, inEffect bool) {
+	a := t.addons[ai]
+	rows := t.prims[a.start:a.end]
+	i, ok := slices.BinarySearch(rows, key)
+	if !ok {
+		return false, false
+	}
+	for j := int(a.start) + i; j < int(a.end) && t.prims[j] == key; j++ {
+		if int(t.from[j]) <= dos {
+			return true, true
+		}
+	}
+	return true, false
+}
+
+// firstFrom is the first day key is a primary of add-on ai (0: always).
+func (t *ncciTables) firstFrom(ai int, key uint32) int {
+	a := t.addons[ai]
+	i, _ := slices.BinarySearch(t.prims[a.start:a.end], key)
+	return int(t.from[int(a.start)+i])
+}
+
+// examplePrimary is a primary of add-on ai in effect on dos, for a hint;
+// "" when none is listed.
+func (t *ncciTables) examplePrimary(ai, dos int) string {
+	a := t.addons[ai]
+	for j := a.start; j < a.end; j++ {
+		if int(t.from[j]) <= dos {
+			return unpackCode(t.prims[j])
+		}
+	}
+	return ""
+}
+
+// mueOf returns the index of code key in the MUE table, -1 if it has none.
+func (t *ncciTables) mueOf(key uint32) int {
+	i, ok := slices.BinarySearch(t.mueKeys, key)
+	if !ok {
+		return -1
+	}
+	return i
+}
+
+// maiText says what kind of edit an MUE is, as RULES words it.
+func maiText(mai uint8) string {
+	switch mai {
+	case 1:
+		return "a line edit"
+	case 2:
+		return "a date of service edit, policy: not appealable"
+	}
+	return "a date of service edit, clinical: appealable with records"
+}
+
+// ncciView is the NCCI tables as one catalog sees them: an add-on or a
+// code that the catalog names in an addon line (77002's own rules, or
+// "addon 99292 off") is left to the catalog.
+type ncciView struct {
+	t         *ncciTables
+	skipAddon []bool // by index in t.addons
+	skipMUE   []bool // by index in t.mueKeys
+}
+
+func (c *Catalog) buildNCCI() (*ncciView, error) {
+	t, err := ncciTablesOf()
+	if err != nil {
+		return nil, err
+	}
+	v := &ncciView{t: t, skipAddon: make([]bool, len(t.addons)), skipMUE: make([]bool, len(t.mueKeys))}
+	for code := range c.addons {
+		k, ok := packCode(code)
+		if !ok {
+			continue
+		}
+		if i := t.addon(k); i >= 0 {
+			v.skipAddon[i] = true
+		}
+		if i := t.mueOf(k); i >= 0 {
+			v.skipMUE[i] = true
+		}
+	}
+	return v, nil
+}
+
+// DecodeNCCI decodes the embedded tables afresh and reports their sizes:
+// for the start-up benchmark and --version.
+func DecodeNCCI() (addons, mues int, err error) {
+	t := &ncciTables{}
+	if err := t.readAOC(bytes.NewReader(embeddedAOC), "aoc-2026q3.tsv"); err != nil {
+		return 0, 0, err
+	}
+	if err := t.readMUE(bytes.NewReader(embeddedMUE), "mue-practitioner-2026q2.tsv"); err != nil {
+		return 0, 0, err
+	}
+	return len(t.addons), len(t.mueKeys), nil
+}
