@@ -94,7 +94,7 @@ func version() string {
 	if rev == "" {
 		rev = "unknown (built without VCS information)"
 	}
-	return fmt.Sprintf("scrub837 %s, revision %s, %s", v, rev, runtime.Version())
+	return fmt.Sprintf("scrub837 %s, revision %s, %s\nembedded tables: %s; %s", v, rev, runtime.Version(), rules.AOCQuarter, rules.MUEQuarter)
 }
 
 func explain(w io.Writer, cat *rules.Catalog, id string) (int, error) {

@@ -154,6 +154,8 @@ func TestListRulesAndExplain(t *testing.T) {
 	v := run837(t, nil, "--version")
 	assert.Equal(t, 0, v.code)
 	assert.Contains(t, v.stdout, "scrub837 ")
+	assert.Contains(t, v.stdout, "AOC_V2026Q3", "the quarters of the embedded CMS tables")
+	assert.Contains(t, v.stdout, "MUEs 2026 Q2")
 }
 
 // streamFile writes a large hostile file without holding it in memory.
