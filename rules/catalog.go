@@ -93,6 +93,8 @@ type Catalog struct {
 	rows   int   // rows added so far: each row's seq
 	idx    index // built on first use
 	once   sync.Once
+	// ncciFiles are the CMS files read with LoadWith, nil for none.
+	ncciFiles *ncciFiles
 }
 
 // index is what Check reads for every line, keyed by small integers

@@ -93,6 +93,7 @@ func TestCatalogMatchesRULESmd(t *testing.T) {
 		{"AOC-NO-PRIMARY", "error", "A8:736", "A8:454"},
 		{"AOC-PRIMARY-UNLISTED", "warning", "", ""},
 		{"AOC-ALONE", "warning", "", ""},
+		{"PTP-BUNDLED", "error", "A8:735", "A8:454"},
 		{"USE-77003", "error", "A8:454", "A8:732"},
 		{"GUIDANCE-INCLUDED", "error", "A8:735", "A8:454"},
 		{"USE-77001", "error", "A8:454", "A8:732"},

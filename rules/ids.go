@@ -8,6 +8,7 @@ const (
 	AOCNoPrimary       = "AOC-NO-PRIMARY"
 	AOCPrimaryUnlisted = "AOC-PRIMARY-UNLISTED"
 	AOCAlone           = "AOC-ALONE"
+	PTPBundled         = "PTP-BUNDLED"
 	GuidanceIncluded   = "GUIDANCE-INCLUDED"
 	Use77001           = "USE-77001"
 	ArthrographySI     = "ARTHROGRAPHY-SI"
@@ -28,7 +29,7 @@ const (
 )
 
 // ids lists the fixed ids, for the test that holds data and code together.
-var ids = []string{AOCNoPrimary, AOCPrimaryUnlisted, AOCAlone, GuidanceIncluded, Use77001, ArthrographySI, UnitsMUE, Mod26TC, Mod50, ModInvalid,
+var ids = []string{AOCNoPrimary, AOCPrimaryUnlisted, AOCAlone, PTPBundled, GuidanceIncluded, Use77001, ArthrographySI, UnitsMUE, Mod26TC, Mod50, ModInvalid,
 	FacilityNeeds26, Mod51, MultiGuidance, PrimaryNotCMS, ProviderMismatch, ClaimBalance, LineDOSMissing, X12, IGStructure}
 
 // IDs returns the fixed rule ids (USE-<alternative> ids come from the data).

@@ -334,8 +334,9 @@ func maiText(mai uint8) string {
 // "addon 99292 off") is left to the catalog.
 type ncciView struct {
 	t         *ncciTables
-	skipAddon []bool // by index in t.addons
-	skipMUE   []bool // by index in t.mueKeys
+	ptp       ptpTable // table J: only from --ncci files
+	skipAddon []bool   // by index in t.addons
+	skipMUE   []bool   // by index in t.mueKeys
 }
 
 func (c *Catalog) buildNCCI() (*ncciView, error) {
@@ -343,7 +344,18 @@ func (c *Catalog) buildNCCI() (*ncciView, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &ncciView{t: t, skipAddon: make([]bool, len(t.addons)), skipMUE: make([]bool, len(t.mueKeys))}
+	var ptp ptpTable
+	if f := c.ncciFiles; f != nil {
+		mixed := *t
+		if f.aoc != nil {
+			mixed.addons, mixed.prims, mixed.from = f.aoc.addons, f.aoc.prims, f.aoc.from
+		}
+		if f.mue != nil {
+			mixed.mueKeys, mixed.mue, mixed.mai, mixed.rationale, mixed.rationales = f.mue.mueKeys, f.mue.mue, f.mue.mai, f.mue.rationale, f.mue.rationales
+		}
+		t, ptp = &mixed, f.ptp
+	}
+	v := &ncciView{t: t, ptp: ptp, skipAddon: make([]bool, len(t.addons)), skipMUE: make([]bool, len(t.mueKeys))}
 	for code := range c.addons {
 		k, ok := packCode(code)
 		if !ok {
@@ -370,4 +382,33 @@ func DecodeNCCI() (addons, mues int, err error) {
 		return 0, 0, err
 	}
 	return len(t.addons), len(t.mueKeys), nil
+}
+
+// LoadWith reads the embedded catalog, the --rules files in order, then
+// the CMS NCCI files (--ncci): an MUE or AOC file replaces the embedded
+// table, PTP files add up. An error names FILE:LINE.
+func LoadWith(rulesPaths, ncciPaths []string) (*Catalog, error) {
+	c, err := Load(rulesPaths...)
+	if err != nil || len(ncciPaths) == 0 {
+		return c, err
+	}
+	f, err := readNCCIFiles(ncciPaths)
+	if err != nil {
+		return nil, err
+	}
+	c.ncciFiles = f
+	v, err := c.buildNCCI()
+	if err != nil {
+		return nil, err
+	}
+	c.index().ncci = v // the catalog is not shared yet: the index may be rebuilt in place
+	return c, nil
+}
+
+// NCCISources says what the --ncci files held, one line a file.
+func (c *Catalog) NCCISources() []string {
+	if c.ncciFiles == nil {
+		return nil
+	}
+	return append([]string(nil), c.ncciFiles.sources...)
 }

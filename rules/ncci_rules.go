@@ -25,6 +25,64 @@ func (k *checker) ncciRules(v *ncciView) {
 		}
 	}
 	k.ncciUnits(v)
+	if len(v.ptp.keys) > 0 {
+		k.ptpRules(&v.ptp)
+	}
+}
+
+// ptpRules: PTP-BUNDLED when a column 2 code is billed on the same claim
+// and date as its column 1 code, the edit is in effect, and its modifier
+// indicator is 0, or 1 with no PTP-associated modifier on either line.
+// The finding sits on the column 2 line and names the column 1 line.
+func (k *checker) ptpRules(p *ptpTable) {
+	lines := k.claim.Lines
+	for j := range lines {
+		l2 := &lines[j]
+		if !l2.HC || l2.DOS == 0 {
+			continue
+		}
+		k2, ok := packCode(l2.Code)
+		if !ok {
+			continue
+		}
+		for i := range lines {
+			l1 := &lines[i]
+			if i == j || !l1.HC || l1.DOS != l2.DOS {
+				continue
+			}
+			k1, ok := packCode(l1.Code)
+			if !ok {
+				continue
+			}
+			mod, ok := p.edit(k1, k2, l2.DOS)
+			if !ok || mod == 9 || mod == 1 && (ptpModifier(l1) || ptpModifier(l2)) {
+				continue
+			}
+			hint := k.arena.Concat("remove ", l2.Code, " on line ", l2.LX, ": it is a component of ", l1.Code)
+			why := "the edit allows no modifier (indicator 0)"
+			if mod == 1 {
+				why = "neither line carries a modifier that the edit allows (indicator 1)"
+				hint = k.arena.Concat(hint, "; if it was a distinct service, add the modifier that says so (59, XE, XS, XP, XU, an anatomic modifier) and document it")
+			}
+			k.report(PTPBundled, j, l2.SV1, 1, 2,
+				k.arena.Concat(l2.Code, " on line ", l2.LX, " is bundled into ", l1.Code, " on line ", l1.LX, " on ", k.day(l2.DOS), " (a CMS NCCI procedure-to-procedure edit, column 2 of ", l1.Code, "): ", why),
+				hint)
+			break // one finding per column 2 line
+		}
+	}
+}
+
+// ptpModifier reports whether a line carries a PTP-associated modifier.
+func ptpModifier(l *claim.Line) bool {
+	for _, m := range l.Mods() {
+		switch m {
+		case "E1", "E2", "E3", "E4", "FA", "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9",
+			"TA", "T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "LT", "RT", "LC", "LD", "RC", "LM", "RI",
+			"24", "25", "57", "58", "78", "79", "27", "59", "91", "XE", "XS", "XP", "XU":
+			return true
+		}
+	}
+	return false
 }
 
 // ncciAddon checks add-on line li (add-on ai of table H) against the

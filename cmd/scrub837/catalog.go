@@ -43,7 +43,11 @@ func listRules(w io.Writer, cat *rules.Catalog, asJSON bool) error {
 		}
 		addons = append(addons, a.Code+" "+state)
 	}
-	rows = append(rows, "", "add-on codes checked: "+strings.Join(addons, ", "))
+	rows = append(rows, "", "add-on codes checked: "+strings.Join(addons, ", "),
+		"CMS NCCI tables: "+rules.AOCQuarter+"; "+rules.MUEQuarter+" (embedded)")
+	for _, s := range cat.NCCISources() {
+		rows = append(rows, "  --ncci "+s)
+	}
 	if _, err := io.WriteString(tw, strings.Join(rows, "\n")+"\n"); err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 
 type config struct {
 	format, output, clean, rejected, failOn, explain, now, color string
-	out, rules                                                   []string
+	out, rules, ncci                                             []string
 	ig, listRules, quiet, version                                bool
 	jobs, ackControl                                             int
 	ackControlSet                                                bool

@@ -343,3 +343,27 @@ func TestDirectoryArgument(t *testing.T) {
 	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, "no file in it")
 }
+
+// --ncci reads a CMS file as CMS ships it; one it cannot read stops the
+// run with exit 2 and FILE:LINE.
+func TestNCCIFlag(t *testing.T) {
+	dir := t.TempDir()
+	ptp := filepath.Join(dir, "ptp.txt")
+	require.NoError(t, os.WriteFile(ptp, []byte("Column 1\tColumn 2\t* = In existence prior to 1996\tEffective Date\tDeletion Date *=no data\tModifier 0=not allowed 1=allowed 9=not applicable\tPTP Edit Rationale\n"+
+		"20610\t20600\t\t20100101\t*\t0\tMutually exclusive\n"), 0o600))
+	in := filepath.Join(dir, "in.x12")
+	require.NoError(t, os.WriteFile(in, build.Claims(build.Claim{ID: "P-1", Lines: []build.Line{{Code: "20610", Charge: "150"}, {Code: "20600", Charge: "100"}}}), 0o600))
+	r := run837(t, nil, "-q", "-f", "json", "--ncci", ptp, in)
+	assert.Equal(t, 1, r.code, r.stderr)
+	assert.Contains(t, r.stdout, `"rule":"PTP-BUNDLED"`)
+	r = run837(t, nil, "-q", "-f", "json", in)
+	assert.Equal(t, 0, r.code, "without the PTP file the claim is clean: %s", r.stdout)
+	l := run837(t, nil, "--list-rules", "--ncci", ptp)
+	assert.Contains(t, l.stdout, "--ncci "+ptp+": 1 PTP edits")
+
+	bad := filepath.Join(dir, "bad.csv")
+	require.NoError(t, os.WriteFile(bad, []byte("code,value\n20610,1\n"), 0o600))
+	r = run837(t, nil, "--ncci", bad, in)
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "--ncci: "+bad+":1: expected a CMS NCCI file")
+}

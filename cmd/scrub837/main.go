@@ -85,6 +85,7 @@ func (c *config) flags() *pflag.FlagSet {
 	fs.StringVar(&c.clean, "clean", "", "also write the accepted claims as an 837P to PATH")
 	fs.StringVar(&c.rejected, "rejected", "", "also write the rejected claims as an 837P to PATH")
 	fs.StringArrayVar(&c.rules, "rules", nil, "extra or overriding rule data (docs/rules.md); may repeat")
+	fs.StringArrayVar(&c.ncci, "ncci", nil, "a CMS NCCI file (AOC, MUE or PTP, as CMS publishes it: csv, txt, xlsx or zip); may repeat")
 	fs.BoolVar(&c.ig, "ig", false, "also check each claim against moov-io/x12's 005010X222A1 rules (slower)")
 	fs.BoolVar(&c.listRules, "list-rules", false, "print the rule catalog (with -f json: one JSON object per rule)")
 	fs.StringVar(&c.explain, "explain", "", "print one rule's documentation, with sources and an example")
@@ -113,6 +114,11 @@ func (c *config) execute(args []string, stdin io.Reader, stdout, stderr io.Write
 	cat, err := rules.Load(c.rules...)
 	if err != nil {
 		return 2, usageError{"--rules: " + err.Error()}
+	}
+	if len(c.ncci) > 0 {
+		if cat, err = rules.LoadWith(c.rules, c.ncci); err != nil {
+			return 2, usageError{"--ncci: " + err.Error()}
+		}
 	}
 	if c.listRules || c.explain != "" {
 		return c.document(cat, stdout)
