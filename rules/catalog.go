@@ -590,8 +590,10 @@ func (c *Catalog) apply(words []string, where string, builtin bool) error {
 		return nil
 	case "add", "remove", "date":
 		return c.applyRows(pos, opts, where)
+	case "import":
+		return c.importPrimaries(pos, opts, where)
 	}
-	return fmt.Errorf("unknown directive %q (expected rule, addon, add, remove or date)", pos[0])
+	return fmt.Errorf("unknown directive %q (expected rule, addon, add, remove, date or import)", pos[0])
 }
 
 func (c *Catalog) applyRule(pos []string, opts map[string]string, where string, builtin bool) error {
@@ -737,4 +739,45 @@ func Explain(id string) (string, bool) {
 		body = body[:end]
 	}
 	return strings.TrimSpace(body), true
+}
+
+// importPrimaries applies "import primary ADDON source=…": the add-on's
+// primary table is its rows in the CMS add-on code edits (table H), each
+// from its date (the add-on's earliest rows: always). One source of truth
+// for 77002's table A, 77003's table B and every other add-on.
+func (c *Catalog) importPrimaries(pos []string, opts map[string]string, where string) error {
+	if err := onlyKeys(opts, "source"); err != nil {
+		return err
+	}
+	if len(pos) != 3 || pos[1] != TablePrimary {
+		return fmt.Errorf("expected: import primary ADDON [source=\"…\"]")
+	}
+	t, err := ncciTablesOf()
+	if err != nil {
+		return err
+	}
+	k, ok := packCode(pos[2])
+	ai := -1
+	if ok {
+		ai = t.addon(k)
+	}
+	if ai < 0 || t.addons[ai].typ == 2 {
+		return fmt.Errorf("%s has no listed primaries in the CMS add-on code edits (%s)", pos[2], AOCQuarter)
+	}
+	key := tableKey{TablePrimary, pos[2]}
+	tb := c.tables[key]
+	if tb == nil {
+		tb = make(table)
+		c.tables[key] = tb
+	}
+	a := t.addons[ai]
+	for j := a.start; j < a.end; j++ {
+		code := unpackCode(t.prims[j])
+		if tb[code] != nil {
+			continue // a code's earliest row wins
+		}
+		c.rows++
+		tb[code] = &Row{Code: code, From: int(t.from[j]), Source: opts["source"], Where: where, seq: c.rows}
+	}
+	return nil
 }
