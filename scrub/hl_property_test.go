@@ -29,7 +29,8 @@ func ancestors(t *testing.T, b []byte) map[string][]string {
 	}
 	r := edi.NewReader(bytes.NewReader(b))
 	var st02, billing, subscriber, patient string
-	inTx := false // a CLM outside ST…SE is a stray segment, not a claim
+	inTx := false    // a CLM outside ST…SE is a stray segment, not a claim
+	inClaim := false // names after a CLM (any CLM) are the claim's, not its HL's
 	for r.Next() {
 		s := r.Segment()
 		if s.Kind != edi.KindSegment {
@@ -44,10 +45,11 @@ func ancestors(t *testing.T, b []byte) map[string][]string {
 		}
 		switch string(els[0]) {
 		case "ST":
-			st02, billing, subscriber, patient, inTx = el(2), "", "", "", true
+			st02, billing, subscriber, patient, inTx, inClaim = el(2), "", "", "", true, false
 		case "SE", "GE", "IEA", "ISA", "GS":
 			inTx = false
 		case "HL":
+			inClaim = false
 			switch el(3) {
 			case "20":
 				billing, subscriber, patient = "", "", ""
@@ -57,6 +59,9 @@ func ancestors(t *testing.T, b []byte) map[string][]string {
 				patient = ""
 			}
 		case "NM1":
+			if inClaim {
+				continue
+			}
 			switch el(1) {
 			case "85":
 				if billing == "" {
@@ -72,6 +77,7 @@ func ancestors(t *testing.T, b []byte) map[string][]string {
 				}
 			}
 		case "CLM":
+			inClaim = true
 			if !inTx || len(els) < 2 { // a bare "CLM" is no claim to follow
 				continue
 			}
