@@ -17,6 +17,8 @@ type checker struct {
 	mods     []mod // the add-on line's modifiers, read once per line
 	modBuf   [4]mod
 	primBuf  [12]int
+	// ncciLines holds the claim's codes as the NCCI rules look them up.
+	ncciLines []ncciLine
 	// arena holds the text of the findings: messages, hints, the dates,
 	// amounts and code lists in them, without a string allocation each.
 	arena mem.Arena

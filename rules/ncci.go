@@ -334,6 +334,7 @@ func maiText(mai uint8) string {
 // "addon 99292 off") is left to the catalog.
 type ncciView struct {
 	t         *ncciTables
+	codes     codeIndex
 	ptp       ptpTable // table J: only from --ncci files
 	skipAddon []bool   // by index in t.addons
 	skipMUE   []bool   // by index in t.mueKeys
@@ -356,6 +357,7 @@ func (c *Catalog) buildNCCI() (*ncciView, error) {
 		t, ptp = &mixed, f.ptp
 	}
 	v := &ncciView{t: t, ptp: ptp, skipAddon: make([]bool, len(t.addons)), skipMUE: make([]bool, len(t.mueKeys))}
+	v.codes = newCodeIndex(t)
 	for code := range c.addons {
 		k, ok := packCode(code)
 		if !ok {
@@ -411,4 +413,60 @@ func (c *Catalog) NCCISources() []string {
 		return nil
 	}
 	return append([]string(nil), c.ncciFiles.sources...)
+}
+
+// codeIndex finds a code's rows in tables H and I with one probe of an
+// open-addressing table at most half full (a multiply, a shift, nearly
+// always one compare), where two binary searches per line cost the NCCI
+// rules most of their time.
+type codeIndex struct {
+	keys  []uint32 // code key + 1; 0: empty
+	vals  []uint64 // add-on index + 1 | (MUE index + 1) << 32
+	shift uint
+}
+
+func newCodeIndex(t *ncciTables) codeIndex {
+	n := len(t.addons) + len(t.mueKeys)
+	size, shift := 1, uint(32)
+	for size < 2*n {
+		size <<= 1
+		shift--
+	}
+	x := codeIndex{keys: make([]uint32, size), vals: make([]uint64, size), shift: shift}
+	for i, a := range t.addons {
+		*x.slot(a.key) |= uint64(i + 1)
+	}
+	for i, k := range t.mueKeys {
+		*x.slot(k) |= uint64(i+1) << 32
+	}
+	return x
+}
+
+// slot returns the value cell of key, claiming an empty one for it.
+func (x *codeIndex) slot(key uint32) *uint64 {
+	mask := uint32(len(x.keys) - 1)
+	for i := (key * 0x9E3779B1) >> x.shift; ; i = (i + 1) & mask {
+		switch x.keys[i] {
+		case key + 1:
+			return &x.vals[i]
+		case 0:
+			x.keys[i] = key + 1
+			return &x.vals[i]
+		}
+	}
+}
+
+// find returns code key's index in the add-on table and in the MUE
+// table, -1 where it has none.
+func (x *codeIndex) find(key uint32) (addon, mue int) {
+	mask := uint32(len(x.keys) - 1)
+	for i := (key * 0x9E3779B1) >> x.shift; ; i = (i + 1) & mask {
+		switch x.keys[i] {
+		case key + 1:
+			v := x.vals[i]
+			return int(v&0xFFFFFFFF) - 1, int(v>>32) - 1
+		case 0:
+			return -1, -1
+		}
+	}
 }

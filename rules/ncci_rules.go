@@ -8,25 +8,168 @@ import "github.com/scrub837/scrub837/claim"
 // table I (per line for MAI 1, per claim and date of service for MAI 2
 // and 3, reported once on the last line of that code on that date).
 
+// ncciLine is one line's code as the NCCI rules read it, looked up once.
+type ncciLine struct {
+	key        uint32
+	ok         bool // an HC line with a date and a five-character code
+	addon, mue int  // indexes in tables H and I, -1 for none
+}
+
 // ncciRules runs tables H and I over the claim's HC lines with a date.
 func (k *checker) ncciRules(v *ncciView) {
-	t := v.t
-	for li := range k.claim.Lines {
-		l := &k.claim.Lines[li]
-		if !l.HC || l.DOS == 0 {
-			continue
+	lines := k.claim.Lines
+	if cap(k.ncciLines) < len(lines) {
+		k.ncciLines = make([]ncciLine, len(lines))
+	}
+	nl := k.ncciLines[:len(lines)]
+	for li := range lines {
+		l := &lines[li]
+		n := ncciLine{addon: -1, mue: -1}
+		if l.HC && l.DOS != 0 {
+			n.key, n.ok = packCode(l.Code)
+			if n.ok {
+				n.addon, n.mue = v.codes.find(n.key)
+			}
 		}
-		key, ok := packCode(l.Code)
-		if !ok {
-			continue
-		}
-		if ai := t.addon(key); ai >= 0 && !v.skipAddon[ai] {
-			k.ncciAddon(t, ai, li, l)
+		nl[li] = n
+	}
+	for li := range nl {
+		if ai := nl[li].addon; ai >= 0 && !v.skipAddon[ai] {
+			k.ncciAddon(v.t, nl, ai, li, &lines[li])
 		}
 	}
-	k.ncciUnits(v)
+	k.ncciUnits(v, nl)
 	if len(v.ptp.keys) > 0 {
 		k.ptpRules(&v.ptp)
+	}
+}
+
+// ncciAddon checks add-on line li (add-on ai of table H) against the
+// claim's other lines on its date of service.
+func (k *checker) ncciAddon(t *ncciTables, nl []ncciLine, ai, li int, l *claim.Line) {
+	typ := t.addons[ai].typ
+	prims := k.primBuf[:0] // primaries in effect (type 2: lines that are no add-on)
+	n, notYet := 0, -1
+	for oi := range k.claim.Lines {
+		o := &k.claim.Lines[oi]
+		if oi == li || !nl[oi].ok || o.DOS != l.DOS {
+			continue
+		}
+		ok := false
+		if typ == 2 {
+			ok = nl[oi].addon < 0
+		} else {
+			listed, in := t.primaryOf(ai, nl[oi].key, l.DOS)
+			ok = in
+			if listed && !in && notYet < 0 {
+				notYet = oi
+			}
+		}
+		if ok {
+			if len(prims) < cap(prims) {
+				prims = append(prims, oi)
+			}
+			n++
+		}
+	}
+	code, day := l.Code, k.day(l.DOS)
+	if n == 0 {
+		switch typ {
+		case 1:
+			msg := k.arena.Concat(code, " on ", day, " has no qualifying primary procedure on the same claim and date of service (a CMS type 1 add-on code)")
+			hint := k.arena.Concat("bill the primary procedure with the same date on this claim, or remove ", code)
+			if ex := t.examplePrimary(ai, l.DOS); ex != "" {
+				hint = k.arena.Concat("bill its primary procedure (for example ", ex, ") with the same date on this claim, or remove ", code)
+			}
+			if notYet >= 0 {
+				o := &k.claim.Lines[notYet]
+				pk, _ := packCode(o.Code)
+				msg = k.arena.Concat(msg, ": ", o.Code, " on line ", o.LX, " is a ", code, " primary only from ", k.day(t.firstFrom(ai, pk)))
+			}
+			k.report(AOCNoPrimary, li, l.SV1, 1, 2, msg, hint)
+		case 3:
+			k.report(AOCPrimaryUnlisted, li, l.SV1, 1, 2,
+				k.arena.Concat(code, " on ", day, " has none of the primary procedures CMS lists for it on the same claim and date of service (a type 3 add-on code: the contractor may accept others)"),
+				k.arena.Concat("check that the payer accepts the primary procedure billed with ", code))
+		case 2:
+			k.report(AOCAlone, li, l.SV1, 1, 2,
+				k.arena.Concat(code, " on ", day, " is an add-on code and no other procedure is billed on that date (a type 2 add-on code: the contractor defines its primaries)"),
+				k.arena.Concat("bill the procedure ", code, " adds to with the same date on this claim, or remove ", code))
+		}
+		return
+	}
+	mine := k.rendering(l.RenderingNPI)
+	for _, p := range prims {
+		if k.rendering(k.claim.Lines[p].RenderingNPI) == mine {
+			return
+		}
+	}
+	if n > len(prims) {
+		return // more primaries than the message names: one of them may match
+	}
+	k.report(ProviderMismatch, li, l.SV1, 1, 2,
+		k.arena.Concat("every primary on ", day, " (", k.codesOf(prims), ") has another rendering provider than the ", code, " line"),
+		k.arena.Concat("bill ", code, " under the NPI of the provider who performed the primary (2420A NM1*82)"))
+}
+
+// ncciUnits applies table I to every HC line with a date, valid units and
+// a code the catalog leaves to the tables.
+func (k *checker) ncciUnits(v *ncciView, nl []ncciLine) {
+	t := v.t
+	type day struct {
+		mi    int
+		dos   int
+		total claim.Decimal
+		last  int
+		lines [4]int
+		n     int
+	}
+	var buf [16]day
+	days := buf[:0]
+	for li := range k.claim.Lines {
+		l := &k.claim.Lines[li]
+		mi := nl[li].mue
+		if mi < 0 || !l.UnitsOK || l.Units <= 0 || v.skipMUE[mi] || t.mue[mi] == 0 {
+			// An MUE of 0 in the practitioner table: the code is billed
+			// under another table (a DME supplier's, a facility's).
+			continue
+		}
+		if t.mai[mi] == 1 {
+			if l.Units > t.mue[mi] {
+				k.report(UnitsMUE, li, l.SV1, 4, 0,
+					k.arena.Concat(l.Code, " on line ", l.LX, " bills ", k.amount(l.Units), " units; its MUE is ", k.amount(t.mue[mi]), " per line (", maiText(1), ": ", t.rationales[t.rationale[mi]], ")"),
+					k.arena.Concat("bill at most ", k.amount(t.mue[mi]), " units of ", l.Code, " on a line; units on another line need a modifier that says why (76, 77, 91, 59 or X{EPSU})"))
+			}
+			continue
+		}
+		j := 0
+		for j < len(days) && (days[j].mi != mi || days[j].dos != l.DOS) {
+			j++
+		}
+		if j == len(days) {
+			if len(days) == cap(days) {
+				continue // more than 16 coded dates on one claim: the rest unchecked
+			}
+			days = append(days, day{mi: mi, dos: l.DOS})
+		}
+		d := &days[j]
+		d.total += l.Units
+		d.last = li
+		if d.n < len(d.lines) {
+			d.lines[d.n] = li
+		}
+		d.n++
+	}
+	for i := range days {
+		d := &days[i]
+		if d.total <= t.mue[d.mi] {
+			continue
+		}
+		l := &k.claim.Lines[d.last]
+		k.report(UnitsMUE, d.last, l.SV1, 4, 0,
+			k.arena.Concat(l.Code, " units on ", k.day(d.dos), " total ", k.amount(d.total), " on this claim (", k.linesOf(d.lines[:min(d.n, len(d.lines))], d.n), "); the MUE is ",
+				k.amount(t.mue[d.mi]), " per date of service (", maiText(t.mai[d.mi]), ": ", t.rationales[t.rationale[d.mi]], ")"),
+			k.arena.Concat("bill at most ", k.amount(t.mue[d.mi]), " units of ", l.Code, " on ", k.day(d.dos)))
 	}
 }
 
@@ -83,144 +226,4 @@ func ptpModifier(l *claim.Line) bool {
 		}
 	}
 	return false
-}
-
-// ncciAddon checks add-on line li (add-on ai of table H) against the
-// claim's other lines on its date of service.
-func (k *checker) ncciAddon(t *ncciTables, ai, li int, l *claim.Line) {
-	typ := t.addons[ai].typ
-	prims := k.primBuf[:0] // primaries in effect (type 2: lines that are no add-on)
-	n, notYet := 0, -1
-	for oi := range k.claim.Lines {
-		o := &k.claim.Lines[oi]
-		if oi == li || !o.HC || o.DOS != l.DOS {
-			continue
-		}
-		ok := false
-		ok2, ok3 := packCode(o.Code)
-		if !ok3 {
-			continue
-		}
-		if typ == 2 {
-			ok = t.addon(ok2) < 0
-		} else {
-			listed, in := t.primaryOf(ai, ok2, l.DOS)
-			ok = in
-			if listed && !in && notYet < 0 {
-				notYet = oi
-			}
-		}
-		if ok {
-			if len(prims) < cap(prims) {
-				prims = append(prims, oi)
-			}
-			n++
-		}
-	}
-	code, day := l.Code, k.day(l.DOS)
-	if n == 0 {
-		switch typ {
-		case 1:
-			msg := k.arena.Concat(code, " on ", day, " has no qualifying primary procedure on the same claim and date of service (a CMS type 1 add-on code)")
-			hint := k.arena.Concat("bill the primary procedure with the same date on this claim, or remove ", code)
-			if ex := t.examplePrimary(ai, l.DOS); ex != "" {
-				hint = k.arena.Concat("bill its primary procedure (for example ", ex, ") with the same date on this claim, or remove ", code)
-			}
-			if notYet >= 0 {
-				o := &k.claim.Lines[notYet]
-				pk, _ := packCode(o.Code)
-				msg = k.arena.Concat(msg, ": ", o.Code, " on line ", o.LX, " is a ", code, " primary only from ", k.day(t.firstFrom(ai, pk)))
-			}
-			k.report(AOCNoPrimary, li, l.SV1, 1, 2, msg, hint)
-		case 3:
-			k.report(AOCPrimaryUnlisted, li, l.SV1, 1, 2,
-				k.arena.Concat(code, " on ", day, " has none of the primary procedures CMS lists for it on the same claim and date of service (a type 3 add-on code: the contractor may accept others)"),
-				k.arena.Concat("check that the payer accepts the primary procedure billed with ", code))
-		case 2:
-			k.report(AOCAlone, li, l.SV1, 1, 2,
-				k.arena.Concat(code, " on ", day, " is an add-on code and no other procedure is billed on that date (a type 2 add-on code: the contractor defines its primaries)"),
-				k.arena.Concat("bill the procedure ", code, " adds to with the same date on this claim, or remove ", code))
-		}
-		return
-	}
-	mine := k.rendering(l.RenderingNPI)
-	for _, p := range prims {
-		if k.rendering(k.claim.Lines[p].RenderingNPI) == mine {
-			return
-		}
-	}
-	if n > len(prims) {
-		return // more primaries than the message names: one of them may match
-	}
-	k.report(ProviderMismatch, li, l.SV1, 1, 2,
-		k.arena.Concat("every primary on ", day, " (", k.codesOf(prims), ") has another rendering provider than the ", code, " line"),
-		k.arena.Concat("bill ", code, " under the NPI of the provider who performed the primary (2420A NM1*82)"))
-}
-
-// ncciUnits applies table I to every HC line with a date, valid units and
-// a code the catalog leaves to the tables.
-func (k *checker) ncciUnits(v *ncciView) {
-	t := v.t
-	type day struct {
-		mi    int
-		dos   int
-		total claim.Decimal
-		last  int
-		lines [4]int
-		n     int
-	}
-	var buf [16]day
-	days := buf[:0]
-	for li := range k.claim.Lines {
-		l := &k.claim.Lines[li]
-		if !l.HC || l.DOS == 0 || !l.UnitsOK || l.Units <= 0 {
-			continue
-		}
-		key, ok := packCode(l.Code)
-		if !ok {
-			continue
-		}
-		mi := t.mueOf(key)
-		if mi < 0 || v.skipMUE[mi] || t.mue[mi] == 0 {
-			// An MUE of 0 in the practitioner table: the code is billed
-			// under another table (a DME supplier's, a facility's).
-			continue
-		}
-		if t.mai[mi] == 1 {
-			if l.Units > t.mue[mi] {
-				k.report(UnitsMUE, li, l.SV1, 4, 0,
-					k.arena.Concat(l.Code, " on line ", l.LX, " bills ", k.amount(l.Units), " units; its MUE is ", k.amount(t.mue[mi]), " per line (", maiText(1), ": ", t.rationales[t.rationale[mi]], ")"),
-					k.arena.Concat("bill at most ", k.amount(t.mue[mi]), " units of ", l.Code, " on a line; units on another line need a modifier that says why (76, 77, 91, 59 or X{EPSU})"))
-			}
-			continue
-		}
-		j := 0
-		for j < len(days) && (days[j].mi != mi || days[j].dos != l.DOS) {
-			j++
-		}
-		if j == len(days) {
-			if len(days) == cap(days) {
-				continue // more than 16 coded dates on one claim: the rest unchecked
-			}
-			days = append(days, day{mi: mi, dos: l.DOS})
-		}
-		d := &days[j]
-		d.total += l.Units
-		d.last = li
-		if d.n < len(d.lines) {
-			d.lines[d.n] = li
-		}
-		d.n++
-	}
-	for i := range days {
-		d := &days[i]
-		if d.total <= t.mue[d.mi] {
-			continue
-		}
-		l := &k.claim.Lines[d.last]
-		k.report(UnitsMUE, d.last, l.SV1, 4, 0,
-			k.arena.Concat(l.Code, " units on ", k.day(d.dos), " total ", k.amount(d.total), " on this claim (", k.linesOf(d.lines[:min(d.n, len(d.lines))], d.n), "); the MUE is ",
-				k.amount(t.mue[d.mi]), " per date of service (", maiText(t.mai[d.mi]), ": ", t.rationales[t.rationale[d.mi]], ")"),
-			k.arena.Concat("bill at most ", k.amount(t.mue[d.mi]), " units of ", l.Code, " on ", k.day(d.dos)))
-	}
 }
