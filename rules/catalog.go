@@ -61,7 +61,7 @@ type table map[string]*Row
 type Addon struct {
 	Code    string
 	Enabled bool
-	MUE     claim.Decimal
+	MUE     claim.Decimal // from mue=; 0: CMS table I's (1 when it has none)
 	Source  string
 	Where   string
 }
@@ -126,7 +126,8 @@ func twoDigits(pos string) (int, bool) {
 type indexedAddon struct {
 	key   uint64
 	addon *Addon
-	facts factTable // code key → facts
+	mue   claim.Decimal // the addon line's mue=, else CMS table I's, else 1
+	facts factTable     // code key → facts
 }
 
 // factTable maps code keys to facts by open addressing, at most a quarter
@@ -256,7 +257,10 @@ func (c *Catalog) index() *index {
 		sort.Strings(codes)
 		var alts []*Row
 		for _, code := range codes {
-			ia := indexedAddon{key: codeKey(code), addon: c.addons[code]}
+			ia := indexedAddon{key: codeKey(code), addon: c.addons[code], mue: c.addons[code].MUE}
+			if ia.mue == 0 {
+				ia.mue = tableIMUE(code)
+			}
 			set := func(k string, kind int, r *Row) {
 				f := ia.factsOf(k)
 				if f == nil {
@@ -362,7 +366,11 @@ func (c *Catalog) Rules() []Rule {
 func (c *Catalog) Addons() []Addon {
 	out := make([]Addon, 0, len(c.addons))
 	for _, a := range c.addons {
-		out = append(out, *a)
+		cp := *a
+		if cp.MUE == 0 {
+			cp.MUE = tableIMUE(cp.Code) // as checked: CMS table I's
+		}
+		out = append(out, cp)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
 	return out
@@ -573,7 +581,7 @@ func (c *Catalog) apply(words []string, where string, builtin bool) error {
 		}
 		a := c.addons[pos[1]]
 		if a == nil {
-			a = &Addon{Code: pos[1], MUE: 1_000_000}
+			a = &Addon{Code: pos[1]} // MUE 0: CMS table I's
 			c.addons[pos[1]] = a
 		}
 		a.Enabled, a.Where = pos[2] == "on", where

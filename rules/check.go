@@ -146,7 +146,7 @@ func (ch *Checker) Check(m *claim.Model, ci int, out []finding.Finding) []findin
 		if a == nil {
 			continue
 		}
-		addonLines = append(addonLines, addonLine{li, a.addon})
+		addonLines = append(addonLines, addonLine{li, a.addon, a.mue})
 		k.readMods(l)
 		k.modifierRules(li, l)
 		if l.DOS == 0 {
@@ -165,6 +165,7 @@ func (ch *Checker) Check(m *claim.Model, ci int, out []finding.Finding) []findin
 type addonLine struct {
 	idx   int
 	addon *Addon
+	mue   claim.Decimal
 }
 
 func (k *checker) summarize(li int, l *claim.Line, a *indexedAddon) *sameDOS {

@@ -470,3 +470,22 @@ func (x *codeIndex) find(key uint32) (addon, mue int) {
 		}
 	}
 }
+
+// tableIMUE is code's MUE in the embedded table I, 1 unit when it has
+// none (or 0: another table's code): the MUE of a catalog add-on without
+// mue=.
+func tableIMUE(code string) claim.Decimal {
+	one, _ := claim.ParseDecimal([]byte("1"))
+	t, err := ncciTablesOf()
+	if err != nil {
+		return one
+	}
+	k, ok := packCode(code)
+	if !ok {
+		return one
+	}
+	if i := t.mueOf(k); i >= 0 && t.mue[i] > 0 {
+		return t.mue[i]
+	}
+	return one
+}

@@ -91,6 +91,26 @@ func TestNCCIUnitsOnceAndOverrides(t *testing.T) {
 	assert.Empty(t, check(t, off, build.Claim{Lines: []L{dated("99292", "20260302")}}))
 	assert.Empty(t, check(t, off, build.Claim{Lines: []L{dated("0054T", "20260302")}}))
 	assert.Equal(t, []string{"AOC-NO-PRIMARY"}, idsOf(check(t, off, build.Claim{Lines: []L{dated("64421", "20260302")}})))
+
+	// A catalog add-on takes its MUE from table I unless its line says
+	// mue=: 77002's is 1 there, 64421's 4.
+	mue, err := rules.LoadFrom("deep.rules", strings.NewReader("addon 64421 on\n"))
+	require.NoError(t, err)
+	for _, a := range mue.Addons() {
+		switch a.Code {
+		case "77002":
+			assert.Equal(t, "1", a.MUE.String())
+		case "64421":
+			assert.Equal(t, "4", a.MUE.String())
+		}
+	}
+	fs = check(t, mue, build.Claim{Lines: []L{g("64420"), {Code: "64421", Units: "5"}}})
+	require.Contains(t, idsOf(fs), "UNITS-MUE")
+	for _, f := range fs {
+		if f.Rule == "UNITS-MUE" {
+			assert.Contains(t, f.Message, "the MUE is 4 per date of service")
+		}
+	}
 }
 
 // Decoding the embedded tables: measured, and well under the 50 ms that

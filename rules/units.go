@@ -41,7 +41,7 @@ func (k *checker) unitsRule(addonLines []addonLine) {
 			j++
 		}
 		if j == len(days) {
-			days = append(days, day{code: l.Code, dos: l.DOS, mue: al.addon.MUE})
+			days = append(days, day{code: l.Code, dos: l.DOS, mue: al.mue})
 		}
 		d := &days[j]
 		d.total += l.Units
