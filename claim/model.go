@@ -208,3 +208,19 @@ func (m *Model) Release() {
 	freeArrays.Put(&arrays{hls: m.HLs[:0], claims: m.Claims[:0], lines: m.lines[:0]})
 	m.HLs, m.Claims, m.lines = nil, nil, nil
 }
+
+// ServiceDates returns the first and last valid dates of service of the
+// claim's lines (an RD8 counts to its end), 0 and 0 when none has one.
+func (c *Claim) ServiceDates() (first, last int) {
+	for i := range c.Lines {
+		l := &c.Lines[i]
+		if l.DOS == 0 {
+			continue
+		}
+		if first == 0 || l.DOS < first {
+			first = l.DOS
+		}
+		last = max(last, l.DOSEnd, l.DOS)
+	}
+	return first, last
+}

@@ -286,19 +286,7 @@ func patient(w *segWriter, m *claim.Model, c *claim.Claim) {
 // dates, else its statement dates (DTP*434), else the date the submitter
 // created the batch (BHT04): a date from the 837, never the processing date.
 func claimDates(w *segWriter, c *claim.Claim, batchDate int) {
-	lo, hi := 0, 0
-	for i := range c.Lines {
-		l := &c.Lines[i]
-		if l.DOS == 0 {
-			continue
-		}
-		if lo == 0 || l.DOS < lo {
-			lo = l.DOS
-		}
-		if l.DOSEnd > hi {
-			hi = l.DOSEnd
-		}
-	}
+	lo, hi := c.ServiceDates()
 	if lo == 0 {
 		lo, hi = c.StatementFrom, c.StatementTo
 	}

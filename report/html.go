@@ -70,7 +70,7 @@ func (p *HTMLPrinter) Render(buf []byte, res *finding.Result) []byte {
 			continue
 		}
 		c := &m.Claims[ci]
-		lo, _ := dosRange(c)
+		lo, _ := c.ServiceDates()
 		facts = append(facts, "C\t"...)
 		facts = strconv.AppendBool(facts, cr.Rejected)
 		facts = append(facts, '\t')
@@ -115,22 +115,6 @@ func claimNPI(c *claim.Claim) string {
 		return c.RenderingNPI
 	}
 	return c.BillingNPI
-}
-
-// dosRange returns the first and last valid dates of service of a claim's
-// lines (0 when none has one).
-func dosRange(c *claim.Claim) (lo, hi int) {
-	for i := range c.Lines {
-		l := &c.Lines[i]
-		if l.DOS == 0 {
-			continue
-		}
-		if lo == 0 || l.DOS < lo {
-			lo = l.DOS
-		}
-		hi = max(hi, l.DOSEnd, l.DOS)
-	}
-	return lo, hi
 }
 
 // Write adds a transaction's facts to the run's counts and keeps its rows,
@@ -234,7 +218,7 @@ func tallyOf(m map[string]*tally, k string) *tally {
 // appendClaimRows appends one claim's <tbody>: a row for the claim, then a
 // row holding its lines with each finding in place.
 func appendClaimRows(b []byte, tx *edi.Transaction, c *claim.Claim, cr *finding.ClaimResult) []byte {
-	lo, hi := dosRange(c)
+	lo, hi := c.ServiceDates()
 	var rules []string
 	for _, f := range cr.Findings {
 		if !slices.Contains(rules, f.Rule) {

@@ -117,12 +117,8 @@ func (k *checker) ncciAddon(t *ncciTables, nl []ncciLine, ai, li int, l *claim.L
 func (k *checker) ncciUnits(v *ncciView, nl []ncciLine) {
 	t := v.t
 	type day struct {
-		mi    int
-		dos   int
-		total claim.Decimal
-		last  int
-		lines [4]int
-		n     int
+		mi, dos int
+		dayTotal
 	}
 	var buf [16]day
 	days := buf[:0]
@@ -152,13 +148,7 @@ func (k *checker) ncciUnits(v *ncciView, nl []ncciLine) {
 			}
 			days = append(days, day{mi: mi, dos: l.DOS})
 		}
-		d := &days[j]
-		d.total += l.Units
-		d.last = li
-		if d.n < len(d.lines) {
-			d.lines[d.n] = li
-		}
-		d.n++
+		days[j].add(li, l.Units)
 	}
 	for i := range days {
 		d := &days[i]
@@ -167,7 +157,7 @@ func (k *checker) ncciUnits(v *ncciView, nl []ncciLine) {
 		}
 		l := &k.claim.Lines[d.last]
 		k.report(UnitsMUE, d.last, l.SV1, 4, 0,
-			k.arena.Concat(l.Code, " units on ", k.day(d.dos), " total ", k.amount(d.total), " on this claim (", k.linesOf(d.lines[:min(d.n, len(d.lines))], d.n), "); the MUE is ",
+			k.arena.Concat(l.Code, " units on ", k.day(d.dos), " total ", k.amount(d.total), " on this claim (", k.linesOf(d.named(), d.n), "); the MUE is ",
 				k.amount(t.mue[d.mi]), " per date of service (", maiText(t.mai[d.mi]), ": ", t.rationales[t.rationale[d.mi]], ")"),
 			k.arena.Concat("bill at most ", k.amount(t.mue[d.mi]), " units of ", l.Code, " on ", k.day(d.dos)))
 	}

@@ -10,13 +10,10 @@ import "github.com/scrub837/scrub837/claim"
 func (k *checker) unitsRule(addonLines []addonLine) {
 	// A claim has at most a handful of add-on dates: a small array, no map.
 	type day struct {
-		code       string
-		dos        int
-		mue        claim.Decimal
-		total      claim.Decimal
-		last       int    // the last line of the code on that date
-		lines      [4]int // the first lines of it, for the message
-		n          int
+		code string
+		dos  int
+		mue  claim.Decimal
+		dayTotal
 		has26, hTC bool
 	}
 	var buf [8]day
@@ -44,12 +41,7 @@ func (k *checker) unitsRule(addonLines []addonLine) {
 			days = append(days, day{code: l.Code, dos: l.DOS, mue: al.mue})
 		}
 		d := &days[j]
-		d.total += l.Units
-		d.last = li
-		if d.n < len(d.lines) {
-			d.lines[d.n] = li
-		}
-		d.n++
+		d.add(li, l.Units)
 		k.readMods(l)
 		d.has26, d.hTC = d.has26 || k.hasMod("26"), d.hTC || k.hasMod("TC")
 	}
@@ -64,11 +56,31 @@ func (k *checker) unitsRule(addonLines []addonLine) {
 			hint = k.arena.Concat("bill one global ", d.code, " (no 26, no TC) for the encounter, 1 unit")
 		}
 		k.report(UnitsMUE, d.last, l.SV1, 4, 0,
-			k.arena.Concat(d.code, " units on ", k.day(d.dos), " total ", k.amount(d.total), " on this claim (", k.linesOf(d.lines[:min(d.n, len(d.lines))], d.n), "); the MUE is ",
+			k.arena.Concat(d.code, " units on ", k.day(d.dos), " total ", k.amount(d.total), " on this claim (", k.linesOf(d.named(), d.n), "); the MUE is ",
 				k.amount(d.mue), " per date of service (a date of service edit, clinical: appealable with records)"),
 			hint)
 	}
 }
+
+// dayTotal adds up the units of one code on one claim and date.
+type dayTotal struct {
+	total claim.Decimal
+	last  int    // the last line of the code on that date
+	lines [4]int // the first lines of it, for the message
+	n     int
+}
+
+func (d *dayTotal) add(li int, units claim.Decimal) {
+	d.total += units
+	d.last = li
+	if d.n < len(d.lines) {
+		d.lines[d.n] = li
+	}
+	d.n++
+}
+
+// named is the lines a message names: the first few.
+func (d *dayTotal) named() []int { return d.lines[:min(d.n, len(d.lines))] }
 
 // linesOf names lines: "lines 1 and 3", "line 2"; n is how many there
 // are in all, of which lines lists the first.
