@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"fmt"
+	"html"
 	"io"
 	"slices"
 	"strconv"
@@ -201,7 +202,9 @@ func (p *HTMLPrinter) rulesSection(b *strings.Builder) {
 				doc = d
 			}
 		}
-		fmt.Fprintf(b, `<article id="rule-%s"><h3>%s</h3><pre>%s</pre></article>`, attr(id), text(id), text(doc))
+		// The documentation is the catalog's own text: its line breaks stay
+		// (text() would show them as \n, as it does for input values).
+		fmt.Fprintf(b, `<article id="rule-%s"><h3>%s</h3><pre>%s</pre></article>`, attr(id), text(id), html.EscapeString(doc))
 	}
 	b.WriteString("</section>")
 }
