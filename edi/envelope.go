@@ -57,6 +57,7 @@ type Interchange struct {
 	Rejected *Problem
 
 	groupControls map[string]bool // GS06s read: one repeated rejects its group
+	scanned       bool            // its IEA was checked before it opened (envScan)
 }
 
 // TA1 returns the interchange's TA104 (A, E or R) and TA105 codes from its
@@ -96,6 +97,7 @@ type Group struct {
 	// whole (AK9 R), as Interchange.Rejected.
 	Rejected *Problem
 	controls map[string]struct{}
+	scanned  bool // its GE was checked before it opened (envScan)
 }
 
 // Rejects reports whether the group is rejected (AK9 R): a fault of its GS.

@@ -43,7 +43,15 @@ type Parser struct {
 	// rejects that interchange from its start (TA1 R 023).
 	Source io.ReaderAt
 	Size   int64
-	tail   *tail
+	// TrailersFirst, with Source, reads every GE and IEA of the input
+	// before its first interchange: a wrong or missing GE rejects its
+	// group (AK9 R), a wrong IEA its interchange (TA1 R), before any of
+	// their claims is told. Without it those faults are found where they
+	// stand, after the claims before them, and noted (AK9 E, TA1 E). It
+	// costs one more pass over the input (about 0.1 s per 125 MB).
+	TrailersFirst bool
+	tail          *tail
+	scan          *envScan // the trailers, read first
 
 	isaControls map[string]bool // ISA13s read: one repeated is TA1 R 025
 }
@@ -294,6 +302,17 @@ func (p *Parser) checkISA(seg *Segment) {
 	if p.Source != nil && p.tail == nil {
 		t := checkTail(p.Source, p.Size)
 		p.tail = &t
+		if p.TrailersFirst {
+			p.scan = scanEnvelopes(p.Source, p.Size)
+		}
+	}
+	if p.scan != nil {
+		if sc := p.scan.ics[seg.Offset]; sc != nil {
+			ic.scanned = true
+			for _, pr := range sc.faults(ic) {
+				fault(pr.Rule, pr.TA105, pr.Elem, true, pr.Msg)
+			}
+		}
 	}
 	if p.tail != nil && p.tail.truncated && p.tail.lastISA == seg.Offset {
 		fault("X12-IEA-MISSING", "023", 0, true, "the input ends before this interchange's IEA: it is incomplete, and none of its claims is accepted")
@@ -336,6 +355,13 @@ func (p *Parser) closeInterchange(at int64, why string, iea *Segment) {
 	it.Raw, it.Offset = clone(iea.Span), iea.SpanOffset
 	if n, err := strconv.Atoi(s(iea.Element(1))); err == nil {
 		ic.GroupsStated = n
+	}
+	if ic.scanned { // its IEA was checked before it opened
+		if len(ic.Problems) > 0 {
+			it.Problem = &ic.Problems[len(ic.Problems)-1]
+		}
+		p.emit(it)
+		return
 	}
 	if got := s(iea.Element(1)); got != strconv.Itoa(ic.Groups) {
 		ic.Problems = append(ic.Problems, Problem{Rule: "X12-IEA-COUNT", Seg: -1, Offset: iea.Offset, Elem: 1, Value: got, TA105: "021",
@@ -380,6 +406,14 @@ func (p *Parser) checkGS(seg *Segment) {
 	if ic.groupControls == nil {
 		ic.groupControls = map[string]bool{}
 	}
+	if p.scan != nil {
+		if sc := p.scan.groups[seg.Offset]; sc != nil {
+			g.scanned = true
+			for _, pr := range sc.faults(g) {
+				fault(pr.Rule, pr.AK9, pr.Elem, pr.Msg)
+			}
+		}
+	}
 	if ic.groupControls[g.Control] {
 		fault("X12-GS-DUPLICATE", "19", 6, "GS06 control number "+Quote(g.Control)+" is used by an earlier group of this interchange")
 	} else {
@@ -401,10 +435,19 @@ func (p *Parser) closeGroup(at int64, why string, ge *Segment) {
 	g := p.grp
 	p.grp = nil
 	it := Item{Kind: ItemGroupEnd, Offset: at, Interchange: g.Interchange, Group: g}
-	if ge == nil {
+	switch {
+	case g.scanned:
+		// Its GE was checked before it opened (and rejected it if wrong).
+		if ge != nil {
+			it.Raw, it.Offset = clone(ge.Span), ge.SpanOffset
+			if n, err := strconv.Atoi(s(ge.Element(1))); err == nil {
+				g.SetsStated = n
+			}
+		}
+	case ge == nil:
 		g.Problems = append(g.Problems, Problem{Rule: "X12-GE-MISSING", Seg: -1, Offset: at, AK9: "3",
 			Msg: geMissing(g.Control, why)})
-	} else {
+	default:
 		it.Raw, it.Offset = clone(ge.Span), ge.SpanOffset
 		if n, err := strconv.Atoi(s(ge.Element(1))); err == nil {
 			g.SetsStated = n
@@ -418,8 +461,9 @@ func (p *Parser) closeGroup(at int64, why string, ge *Segment) {
 				Msg: fmt.Sprintf("GE02 control number %s differs from GS06 %s", Quote(got), Quote(g.Control))})
 		}
 	}
-	// A GE's faults are known only after the group's claims went out:
-	// the group was read whole, and is accepted with errors (AK9 E).
+	// Found here, a GE's faults come after the group's claims went out (an
+	// input read as a stream): the group was read whole, and is accepted
+	// with errors (AK9 E). A seekable input's are found before (envScan).
 	if len(g.Problems) > 0 {
 		it.Problem = &g.Problems[len(g.Problems)-1]
 	}

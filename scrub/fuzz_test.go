@@ -40,7 +40,7 @@ func FuzzScrub(f *testing.F) {
 			&report.AnnotatedPrinter{W: bufs[3]}, &report.SplitPrinter{W: bufs[4]}, &report.SplitPrinter{W: bufs[5], Rejected: true},
 			&report.TextPrinter{W: bufs[6], Color: len(in)%2 == 1}}
 		var sum finding.Summary
-		err := scrub.Run("fuzz", bytes.NewReader(in), scrub.Options{Engine: scrub.New(cat), Printers: printers}, &sum)
+		err := scrub.Run("fuzz", bytes.NewReader(in), scrub.Options{Engine: scrub.New(cat), Printers: printers, TrailersFirst: mutation%2 == 1}, &sum)
 		for _, p := range printers {
 			if cerr := p.Close(&sum); cerr != nil {
 				t.Fatal(cerr)

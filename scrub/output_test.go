@@ -64,9 +64,16 @@ func allPrinters() (map[string]*bytes.Buffer, []scrub.Printer) {
 }
 
 func outputsOf(t testing.TB, name string, b []byte, jobs int) (map[string][]byte, finding.Summary) {
+	return outputsWith(t, name, b, scrub.Options{Jobs: jobs})
+}
+
+// outputsWith runs every printer with options o (Engine and Printers set
+// here).
+func outputsWith(t testing.TB, name string, b []byte, o scrub.Options) (map[string][]byte, finding.Summary) {
 	bufs, printers := allPrinters()
 	var sum finding.Summary
-	require.NoError(t, scrub.Run(name, bytes.NewReader(b), scrub.Options{Engine: scrub.New(rules.Default()), Printers: printers, Jobs: jobs}, &sum))
+	o.Engine, o.Printers = scrub.New(rules.Default()), printers
+	require.NoError(t, scrub.Run(name, bytes.NewReader(b), o, &sum))
 	for _, p := range printers {
 		require.NoError(t, p.Close(&sum))
 	}

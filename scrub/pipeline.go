@@ -27,6 +27,9 @@ type Options struct {
 	// scrubbed: memory in flight is a few transactions, so the command
 	// sizes the collector's memory limit by it.
 	Largest func(bytes int)
+	// TrailersFirst reads a seekable input's GE and IEA segments before
+	// its claims, so that a wrong trailer rejects them (edi.Parser).
+	TrailersFirst bool
 
 	written int // claims written, for Progress
 }
@@ -118,6 +121,7 @@ func (o *Options) write(s *slot, sum *finding.Summary) error {
 func Run(name string, r io.Reader, o Options, sum *finding.Summary) error {
 	p := edi.NewParser(r)
 	p.Name = name
+	p.TrailersFirst = o.TrailersFirst
 	// An input that can be read at its end (a regular file, a
 	// bytes.Reader) is read there first: one that ends before its last
 	// IEA rejects that interchange before its claims are told.

@@ -16,7 +16,7 @@ import (
 type config struct {
 	format, output, clean, rejected, failOn, explain, now, color string
 	out, rules, ncci                                             []string
-	ig, listRules, quiet, version                                bool
+	ig, listRules, quiet, version, trailersFirst                 bool
 	jobs, ackControl                                             int
 	ackControlSet                                                bool
 	ackSender, ackReceiver                                       string

@@ -367,3 +367,17 @@ func TestNCCIFlag(t *testing.T) {
 	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, "--ncci: "+bad+":1: expected a CMS NCCI file")
 }
+
+// --trailers-first: a wrong GE02 found before the claims rejects them and
+// the 999 says AK9 R; without it the claims stand and the 999 notes it.
+func TestTrailersFirstFlag(t *testing.T) {
+	f := "fixtures/envelopes/ge02-control.x12"
+	late := run837(t, nil, "-q", "-f", "999", "--now", "2026-03-03T09:30:00Z", f)
+	assert.Contains(t, late.stdout, "AK9*E*1*1*1*4~")
+	first := run837(t, nil, "-q", "-f", "999", "--now", "2026-03-03T09:30:00Z", "--trailers-first", f)
+	assert.Equal(t, 1, first.code)
+	assert.Contains(t, first.stdout, "AK9*R*1*1*1*4~")
+	js := run837(t, nil, "-q", "-f", "json", "--trailers-first", f)
+	assert.Equal(t, 2, strings.Count(js.stdout, `"status":"rejected"`))
+	assert.Contains(t, js.stdout, `"rule":"X12-GE-CONTROL"`)
+}

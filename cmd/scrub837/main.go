@@ -85,6 +85,7 @@ func (c *config) flags() *pflag.FlagSet {
 	fs.StringVar(&c.clean, "clean", "", "also write the accepted claims as an 837P to PATH")
 	fs.StringVar(&c.rejected, "rejected", "", "also write the rejected claims as an 837P to PATH")
 	fs.StringArrayVar(&c.rules, "rules", nil, "extra or overriding rule data (docs/rules.md); may repeat")
+	fs.BoolVar(&c.trailersFirst, "trailers-first", false, "read every GE and IEA of an input file before its claims: a wrong trailer rejects them (AK9 R, TA1 R) instead of being noted (one more pass over the file)")
 	fs.StringArrayVar(&c.ncci, "ncci", nil, "a CMS NCCI file (AOC, MUE or PTP, as CMS publishes it: csv, txt, xlsx or zip); may repeat")
 	fs.BoolVar(&c.ig, "ig", false, "also check each claim against moov-io/x12's 005010X222A1 rules (slower)")
 	fs.BoolVar(&c.listRules, "list-rules", false, "print the rule catalog (with -f json: one JSON object per rule)")
@@ -142,7 +143,7 @@ func (c *config) execute(args []string, stdin io.Reader, stdout, stderr io.Write
 		return 2, err
 	}
 	b := scrub.Batch{
-		Options: scrub.Options{Engine: scrub.New(cat), Printers: printers, Jobs: c.jobs, Largest: memoryLimiter(c.jobs)},
+		Options: scrub.Options{Engine: scrub.New(cat), Printers: printers, Jobs: c.jobs, Largest: memoryLimiter(c.jobs), TrailersFirst: c.trailersFirst},
 		Stdin:   stdin,
 		Problem: func(msg string) { diag(stderr, "%s", msg) },
 		Notice:  func(msg string) { diag(stderr, "%s", msg) },

@@ -1,0 +1,200 @@
+package edi
+
+import (
+	"bytes"
+	"io"
+	"strconv"
+)
+
+// envScan is what a seekable input's envelope trailers say, read before
+// the input is parsed: a GE's or an IEA's counts and control numbers are
+// otherwise known only after the claims before them were answered. With
+// it, a wrong GE rejects its group (AK9 R) and a wrong IEA its interchange
+// (TA1 R) before any of their claims is reported accepted.
+type envScan struct {
+	groups map[int64]*groupScan // by the offset of the GS segment
+	ics    map[int64]*icScan    // by the offset of the ISA segment
+}
+
+type groupScan struct {
+	sets       int // ST segments between the GS and its GE
+	ge         bool
+	ge01, ge02 string
+	control    string // GS06
+}
+
+type icScan struct {
+	groups       int
+	iea          bool
+	iea01, iea02 string
+}
+
+// scanChunk is how much of the input the scan reads at a time.
+const scanChunk = 4 << 20
+
+// scanEnvelopes walks r's segments by their terminators (each
+// interchange's own, read from its ISA) and notes its ISA, GS, ST, GE and
+// IEA segments. It looks at the first bytes of each segment only. Input it
+// cannot follow (no ISA, a segment longer than a chunk) ends the scan with
+// what it has: the parser then falls back to finding trailer faults late.
+func scanEnvelopes(r io.ReaderAt, size int64) *envScan {
+	sc := &envScan{groups: map[int64]*groupScan{}, ics: map[int64]*icScan{}}
+	buf := make([]byte, scanChunk)
+	var d Delimiters
+	var ic *icScan
+	var g *groupScan
+	var base int64 // offset of buf[0]
+	n, _ := r.ReadAt(buf, 0)
+	b := buf[:n]
+	i := 0
+	// giveUp ends a scan that cannot follow the input: what it had not
+	// seen close is unknown, not missing, and is left to the parser.
+	giveUp := func() *envScan {
+		for k, g := range sc.groups {
+			if !g.ge {
+				delete(sc.groups, k)
+			}
+		}
+		for k, ic := range sc.ics {
+			if !ic.iea {
+				delete(sc.ics, k)
+			}
+		}
+		return sc
+	}
+	refill := func() bool { // keeps b[i:], reads more behind it
+		if base+int64(len(b)) >= size {
+			return false
+		}
+		rest := copy(buf, b[i:])
+		base += int64(i)
+		m, _ := r.ReadAt(buf[rest:], base+int64(rest))
+		b, i = buf[:rest+m], 0
+		return m > 0
+	}
+	for {
+		// The next segment's start: past white space.
+		for {
+			for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
+				i++
+			}
+			if len(b)-i >= ISALength+8 || !refill() {
+				break
+			}
+		}
+		if i >= len(b) {
+			return sc
+		}
+		seg := b[i:]
+		at := base + int64(i)
+		if bytes.HasPrefix(seg, []byte("ISA")) {
+			nd, isaLen, err := ParseISA(seg)
+			if err != nil {
+				return giveUp()
+			}
+			d = nd
+			ic = &icScan{}
+			sc.ics[at] = ic
+			g = nil
+			i += isaLen
+			continue
+		}
+		if d.Segment == 0 { // before the first ISA: a byte-order mark, text
+			k := bytes.Index(seg, []byte("ISA"))
+			if k < 0 {
+				return sc
+			}
+			i += k
+			continue
+		}
+		end := bytes.IndexByte(seg, d.Segment)
+		for end < 0 {
+			if len(b)-i >= scanChunk {
+				return giveUp() // a segment longer than a chunk
+			}
+			if !refill() {
+				return sc // the input ends inside a segment: cut off
+			}
+			seg = b[i:]
+			end = bytes.IndexByte(seg, d.Segment)
+		}
+		at = base + int64(i)
+		content := seg[:end]
+		if d.Segment == '\n' {
+			content = bytes.TrimSuffix(content, []byte("\r"))
+		}
+		id, rest, _ := bytes.Cut(content, []byte{d.Element})
+		switch string(id) {
+		case "GS":
+			if ic != nil {
+				ic.groups++
+				g = &groupScan{control: string(element(bytes.Split(content, []byte{d.Element}), 6))}
+				sc.groups[at] = g
+			}
+		case "ST":
+			if g != nil {
+				g.sets++
+			}
+		case "GE":
+			if g != nil {
+				g.ge = true
+				g.ge01, g.ge02 = elements2(rest, d.Element)
+				g = nil
+			}
+		case "IEA":
+			if ic != nil {
+				ic.iea = true
+				ic.iea01, ic.iea02 = elements2(rest, d.Element)
+				ic = nil
+			}
+		}
+		i += end + 1
+	}
+}
+
+// elements2 returns the first two elements of a segment's content after
+// its id.
+func elements2(rest []byte, sep byte) (string, string) {
+	a, b, _ := bytes.Cut(rest, []byte{sep})
+	b, _, _ = bytes.Cut(b, []byte{sep})
+	return string(a), string(b)
+}
+
+// trailerFaults are the faults the scan shows in group g's GE, known when
+// the group opens: a missing GE, a GE01 that is not the number of sets, a
+// GE02 that is not GS06.
+func (s *groupScan) faults(g *Group) []Problem {
+	var out []Problem
+	switch {
+	case !s.ge:
+		out = append(out, Problem{Rule: "X12-GE-MISSING", Seg: -1, Offset: g.Offset, AK9: "3", Reject: true,
+			Msg: "functional group " + Quote(g.Control) + " has no GE: none of its claims is accepted"})
+	default:
+		if s.ge01 != strconv.Itoa(s.sets) {
+			out = append(out, Problem{Rule: "X12-GE-COUNT", Seg: -1, Offset: g.Offset, Elem: 1, AK9: "5", Value: s.ge01, Reject: true,
+				Msg: "GE01 says " + Quote(s.ge01) + " transaction sets, the group has " + strconv.Itoa(s.sets) + ": none of its claims is accepted"})
+		}
+		if s.ge02 != g.Control {
+			out = append(out, Problem{Rule: "X12-GE-CONTROL", Seg: -1, Offset: g.Offset, Elem: 2, AK9: "4", Value: s.ge02, Reject: true,
+				Msg: "GE02 control number " + Quote(s.ge02) + " differs from GS06 " + Quote(g.Control) + ": none of its claims is accepted"})
+		}
+	}
+	return out
+}
+
+// faults are the faults the scan shows in the interchange's IEA.
+func (s *icScan) faults(ic *Interchange) []Problem {
+	var out []Problem
+	if !s.iea {
+		return nil // a missing IEA: the tail check (end of input) or the next ISA says so
+	}
+	if s.iea01 != strconv.Itoa(s.groups) {
+		out = append(out, Problem{Rule: "X12-IEA-COUNT", Seg: -1, Offset: ic.Offset, Elem: 1, Value: s.iea01, TA105: "021", Reject: true,
+			Msg: "IEA01 says " + Quote(s.iea01) + " functional groups, the interchange has " + strconv.Itoa(s.groups) + ": none of its claims is accepted"})
+	}
+	if s.iea02 != ic.Control {
+		out = append(out, Problem{Rule: "X12-IEA-CONTROL", Seg: -1, Offset: ic.Offset, Elem: 2, Value: s.iea02, TA105: "001", Reject: true,
+			Msg: "IEA02 control number " + Quote(s.iea02) + " differs from ISA13 " + Quote(ic.Control) + ": none of its claims is accepted"})
+	}
+	return out
+}

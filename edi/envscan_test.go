@@ -1,0 +1,53 @@
+package edi
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestScanEnvelopes(t *testing.T) {
+	isa := func(e, c, s, ctl string) string {
+		return strings.NewReplacer("*", e, ":", c, "~", s).Replace("ISA*00*          *00*          *ZZ*SUBMITTER01    *ZZ*RECEIVER01     *260302*1200*^*00501*" + ctl + "*0*T*:~")
+	}
+	one := isa("*", ":", "~", "000000001") + "\r\nGS*HC*A*B*20260302*1200*7*X*005010X222A1~\r\nST*837*0001~\r\nNM1*IL*1*ST*GE~\r\nSE*3*0001~\r\nST*837*0002~\r\nSE*2*0002~\r\nGE*2*7~\r\nIEA*1*000000001~\r\n"
+	two := isa("|", ">", "\n", "000000002") + "GS|HC|A|B|20260302|1200|9|X|005010X222A1\r\nST|837|0001\r\nSE|2|0001\r\nGE|3|9\r\nIEA|2|000000002\r\n"
+	in := "\xef\xbb\xbf" + one + two
+	sc := scanEnvelopes(strings.NewReader(in), int64(len(in)))
+	require.Len(t, sc.ics, 2)
+	require.Len(t, sc.groups, 2)
+	g1 := sc.groups[int64(strings.Index(in, "GS*"))]
+	require.NotNil(t, g1)
+	assert.Equal(t, groupScan{sets: 2, ge: true, ge01: "2", ge02: "7", control: "7"}, *g1, "a name ST or GE inside a segment is no segment")
+	g2 := sc.groups[int64(strings.Index(in, "GS|"))]
+	require.NotNil(t, g2)
+	assert.Equal(t, groupScan{sets: 1, ge: true, ge01: "3", ge02: "9", control: "9"}, *g2, "the second interchange's own delimiters, CR before an LF terminator")
+	ic2 := sc.ics[int64(strings.LastIndex(in, "ISA"))]
+	require.NotNil(t, ic2)
+	assert.Equal(t, icScan{groups: 1, iea: true, iea01: "2", iea02: "000000002"}, *ic2)
+
+	g := &Group{Offset: 0, Control: "9"}
+	assert.Equal(t, []string{"X12-GE-COUNT"}, rulesOf(g2.faults(g)))
+	ic := &Interchange{Control: "000000002"}
+	assert.Equal(t, []string{"X12-IEA-COUNT"}, rulesOf(ic2.faults(ic)))
+
+	// Cut off: a group without GE; a segment longer than a chunk ends the
+	// scan with what it has.
+	cut := one[:strings.Index(one, "GE*")]
+	sc = scanEnvelopes(strings.NewReader(cut), int64(len(cut)))
+	assert.False(t, sc.groups[int64(strings.Index(cut, "GS*"))].ge)
+	long := isa("*", ":", "~", "000000001") + "GS*HC*A*B*1*2*7~ST*837*0001~NM1*" + strings.Repeat("x", scanChunk+10) + "~SE*2*0001~GE*1*7~IEA*1*000000001~"
+	sc = scanEnvelopes(strings.NewReader(long), int64(len(long)))
+	assert.Nil(t, sc.groups[int64(strings.Index(long, "GS*"))], "not seen past the long segment: unknown, not missing")
+	assert.Empty(t, sc.ics)
+}
+
+func rulesOf(ps []Problem) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.Rule)
+	}
+	return out
+}
