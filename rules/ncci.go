@@ -403,7 +403,23 @@ func LoadWith(rulesPaths, ncciPaths []string) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.index().ncci = v // the catalog is not shared yet: the index may be rebuilt in place
+	idx := c.index()
+	idx.ncci = v // the catalog is not shared yet: the index may be rebuilt in place
+	if f.mue != nil {
+		// An MUE file replaces table I for the catalog's add-ons too,
+		// unless their addon line says mue=.
+		for i := range idx.addons {
+			ia := &idx.addons[i]
+			if ia.addon.MUE != 0 {
+				continue
+			}
+			if k, ok := packCode(ia.addon.Code); ok {
+				if mi := f.mue.mueOf(k); mi >= 0 && f.mue.mue[mi] > 0 {
+					ia.mue = f.mue.mue[mi]
+				}
+			}
+		}
+	}
 	return c, nil
 }
 

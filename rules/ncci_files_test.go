@@ -23,7 +23,8 @@ const (
 		"\"Notice: the MUE values are effective for dates of service on or after 04/01/2026\",,,\r\n" +
 		"\"HCPCS/CPT Code\",\"Practitioner Services MUE Values\",\"MUE Adjudication Indicator\",\"MUE Rationale\"\r\n" +
 		"20610,1,\"3 Date of Service Edit: Clinical\",\"Clinical: Data\"\r\n" +
-		"A0425,250,\"1 Line Edit\",\"Clinical: Data\"\r\n"
+		"A0425,250,\"1 Line Edit\",\"Clinical: Data\"\r\n" +
+		"77002,3,\"3 Date of Service Edit: Clinical\",\"CMS Policy\"\r\n"
 	ptpHeader = "Column 1\tColumn 2\t* = In existence prior to 1996\tEffective Date\tDeletion Date *=no data\tModifier 0=not allowed 1=allowed 9=not applicable\tPTP Edit Rationale\n"
 	ptpTXT    = "CPT only copyright 2025 American Medical Association. All rights reserved.\n\n" + ptpHeader +
 		"29881\t29877\t\t20060101\t*\t1\tStandards of medical / surgical practice\n" +
@@ -56,6 +57,8 @@ func TestNCCIFiles(t *testing.T) {
 		want  []string
 	}{
 		{"MUE file replaces the embedded one: 20610 is 1 now", []L{{Code: "20610", Units: "2"}}, []string{"UNITS-MUE"}},
+		{"and 77002's, from the file: 3", []L{{Code: "20610"}, {Code: "77002", Mods: []string{"26"}, Units: "3"}}, nil},
+		{"77002 above the file's 3", []L{{Code: "20610"}, {Code: "77002", Mods: []string{"26"}, Units: "4"}}, []string{"UNITS-MUE"}},
 		{"the embedded MUE is gone: 99213 has none", []L{{Code: "99213", Units: "9"}, {Code: "99213", Units: "9", Mods: []string{"25"}}}, nil},
 		{"PTP indicator 1 without a modifier", []L{{Code: "29881"}, {Code: "29877"}}, []string{"PTP-BUNDLED"}},
 		{"PTP indicator 1 with 59", []L{{Code: "29881"}, {Code: "29877", Mods: []string{"59"}}}, nil},
