@@ -224,3 +224,11 @@ func (c *Claim) ServiceDates() (first, last int) {
 	}
 	return first, last
 }
+
+// WellFormedModifier reports whether m is a HCPCS modifier as written: two
+// upper-case letters or digits. The rules read no other (MOD-INVALID), and
+// the 277CA echoes no other.
+func WellFormedModifier(m string) bool {
+	up := func(c byte) bool { return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' }
+	return len(m) == 2 && up(m[0]) && up(m[1])
+}

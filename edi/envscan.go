@@ -160,41 +160,58 @@ func elements2(rest []byte, sep byte) (string, string) {
 	return string(a), string(b)
 }
 
-// trailerFaults are the faults the scan shows in group g's GE, known when
-// the group opens: a missing GE, a GE01 that is not the number of sets, a
-// GE02 that is not GS06.
-func (s *groupScan) faults(g *Group) []Problem {
+// geFaults are the faults of a GE that states ge01 sets and control ge02
+// for group g, which holds sets; at is where they are reported. reject:
+// found before the group's claims (envScan), they reject it; found at the
+// GE, after them, they are noted.
+func geFaults(g *Group, ge01, ge02 string, sets int, at int64, reject bool) []Problem {
 	var out []Problem
-	switch {
-	case !s.ge:
-		out = append(out, Problem{Rule: "X12-GE-MISSING", Seg: -1, Offset: g.Offset, AK9: "3", Reject: true,
-			Msg: "functional group " + Quote(g.Control) + " has no GE: none of its claims is accepted"})
-	default:
-		if s.ge01 != strconv.Itoa(s.sets) {
-			out = append(out, Problem{Rule: "X12-GE-COUNT", Seg: -1, Offset: g.Offset, Elem: 1, AK9: "5", Value: s.ge01, Reject: true,
-				Msg: "GE01 says " + Quote(s.ge01) + " transaction sets, the group has " + strconv.Itoa(s.sets) + ": none of its claims is accepted"})
-		}
-		if s.ge02 != g.Control {
-			out = append(out, Problem{Rule: "X12-GE-CONTROL", Seg: -1, Offset: g.Offset, Elem: 2, AK9: "4", Value: s.ge02, Reject: true,
-				Msg: "GE02 control number " + Quote(s.ge02) + " differs from GS06 " + Quote(g.Control) + ": none of its claims is accepted"})
-		}
+	if ge01 != strconv.Itoa(sets) {
+		out = append(out, Problem{Rule: "X12-GE-COUNT", Seg: -1, Offset: at, Elem: 1, AK9: "5", Value: ge01, Reject: reject,
+			Msg: "GE01 says " + Quote(ge01) + " transaction sets, the group has " + strconv.Itoa(sets) + rejectedAll(reject)})
+	}
+	if ge02 != g.Control {
+		out = append(out, Problem{Rule: "X12-GE-CONTROL", Seg: -1, Offset: at, Elem: 2, AK9: "4", Value: ge02, Reject: reject,
+			Msg: "GE02 control number " + Quote(ge02) + " differs from GS06 " + Quote(g.Control) + rejectedAll(reject)})
 	}
 	return out
 }
 
+// ieaFaults are geFaults for an IEA and interchange ic, which holds groups.
+func ieaFaults(ic *Interchange, iea01, iea02 string, groups int, at int64, reject bool) []Problem {
+	var out []Problem
+	if iea01 != strconv.Itoa(groups) {
+		out = append(out, Problem{Rule: "X12-IEA-COUNT", Seg: -1, Offset: at, Elem: 1, Value: iea01, TA105: "021", Reject: reject,
+			Msg: "IEA01 says " + Quote(iea01) + " functional groups, the interchange has " + strconv.Itoa(groups) + rejectedAll(reject)})
+	}
+	if iea02 != ic.Control {
+		out = append(out, Problem{Rule: "X12-IEA-CONTROL", Seg: -1, Offset: at, Elem: 2, Value: iea02, TA105: "001", Reject: reject,
+			Msg: "IEA02 control number " + Quote(iea02) + " differs from ISA13 " + Quote(ic.Control) + rejectedAll(reject)})
+	}
+	return out
+}
+
+func rejectedAll(reject bool) string {
+	if reject {
+		return ": none of its claims is accepted"
+	}
+	return ""
+}
+
+// faults are the faults the scan shows in group g's GE, known when the
+// group opens.
+func (s *groupScan) faults(g *Group) []Problem {
+	if !s.ge {
+		return []Problem{{Rule: "X12-GE-MISSING", Seg: -1, Offset: g.Offset, AK9: "3", Reject: true,
+			Msg: "functional group " + Quote(g.Control) + " has no GE: none of its claims is accepted"}}
+	}
+	return geFaults(g, s.ge01, s.ge02, s.sets, g.Offset, true)
+}
+
 // faults are the faults the scan shows in the interchange's IEA.
 func (s *icScan) faults(ic *Interchange) []Problem {
-	var out []Problem
 	if !s.iea {
 		return nil // a missing IEA: the tail check (end of input) or the next ISA says so
 	}
-	if s.iea01 != strconv.Itoa(s.groups) {
-		out = append(out, Problem{Rule: "X12-IEA-COUNT", Seg: -1, Offset: ic.Offset, Elem: 1, Value: s.iea01, TA105: "021", Reject: true,
-			Msg: "IEA01 says " + Quote(s.iea01) + " functional groups, the interchange has " + strconv.Itoa(s.groups) + ": none of its claims is accepted"})
-	}
-	if s.iea02 != ic.Control {
-		out = append(out, Problem{Rule: "X12-IEA-CONTROL", Seg: -1, Offset: ic.Offset, Elem: 2, Value: s.iea02, TA105: "001", Reject: true,
-			Msg: "IEA02 control number " + Quote(s.iea02) + " differs from ISA13 " + Quote(ic.Control) + ": none of its claims is accepted"})
-	}
-	return out
+	return ieaFaults(ic, s.iea01, s.iea02, s.groups, ic.Offset, true)
 }

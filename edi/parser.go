@@ -322,12 +322,7 @@ func (p *Parser) checkISA(seg *Segment) {
 // allDigits reports whether element i of els is digits only (and not empty).
 func allDigits(els [][]byte, i int) bool {
 	e := element(els, i)
-	for _, c := range e {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return len(e) > 0
+	return len(e) > 0 && digits(e)
 }
 
 func (p *Parser) closeInterchange(at int64, why string, iea *Segment) {
@@ -363,14 +358,7 @@ func (p *Parser) closeInterchange(at int64, why string, iea *Segment) {
 		p.emit(it)
 		return
 	}
-	if got := s(iea.Element(1)); got != strconv.Itoa(ic.Groups) {
-		ic.Problems = append(ic.Problems, Problem{Rule: "X12-IEA-COUNT", Seg: -1, Offset: iea.Offset, Elem: 1, Value: got, TA105: "021",
-			Msg: fmt.Sprintf("IEA01 says %s functional groups, the interchange has %d", Quote(got), ic.Groups)})
-	}
-	if got := s(iea.Element(2)); got != ic.Control {
-		ic.Problems = append(ic.Problems, Problem{Rule: "X12-IEA-CONTROL", Seg: -1, Offset: iea.Offset, Elem: 2, Value: got, TA105: "001",
-			Msg: fmt.Sprintf("IEA02 control number %s differs from ISA13 %s", Quote(got), Quote(ic.Control))})
-	}
+	ic.Problems = append(ic.Problems, ieaFaults(ic, s(iea.Element(1)), s(iea.Element(2)), ic.Groups, iea.Offset, false)...)
 	if len(ic.Problems) > 0 {
 		it.Problem = &ic.Problems[len(ic.Problems)-1]
 	}
@@ -452,14 +440,7 @@ func (p *Parser) closeGroup(at int64, why string, ge *Segment) {
 		if n, err := strconv.Atoi(s(ge.Element(1))); err == nil {
 			g.SetsStated = n
 		}
-		if got := s(ge.Element(1)); got != strconv.Itoa(g.Transactions) {
-			g.Problems = append(g.Problems, Problem{Rule: "X12-GE-COUNT", Seg: -1, Offset: ge.Offset, Elem: 1, AK9: "5", Value: got,
-				Msg: fmt.Sprintf("GE01 says %s transaction sets, the group has %d", Quote(got), g.Transactions)})
-		}
-		if got := s(ge.Element(2)); got != g.Control {
-			g.Problems = append(g.Problems, Problem{Rule: "X12-GE-CONTROL", Seg: -1, Offset: ge.Offset, Elem: 2, AK9: "4", Value: got,
-				Msg: fmt.Sprintf("GE02 control number %s differs from GS06 %s", Quote(got), Quote(g.Control))})
-		}
+		g.Problems = append(g.Problems, geFaults(g, s(ge.Element(1)), s(ge.Element(2)), g.Transactions, ge.Offset, false)...)
 	}
 	// Found here, a GE's faults come after the group's claims went out (an
 	// input read as a stream): the group was read whole, and is accepted

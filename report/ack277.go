@@ -308,7 +308,7 @@ func serviceLine(w *segWriter, l *claim.Line, sts []statusPair) {
 	var partBuf [7]string
 	parts := append(partBuf[:0], or(l.Qualifier(), "HC"), or(l.Code, "00000"))
 	for comp, m := range l.Mods() { // each modifier in its own component, as submitted
-		if len(m) != 2 || !isModifier(m) {
+		if !claim.WellFormedModifier(m) {
 			continue // SVC01 carries only well-formed modifiers
 		}
 		for len(parts) < comp-1 {
@@ -376,15 +376,4 @@ func (e *ackEnvelope) write(it *edi.Item, rendered []byte) error {
 // Written reports the claims acknowledged against the claims read.
 func (p *Printer277CA) Written(sum *finding.Summary) (wrote, want int, what string) {
 	return p.Claims + p.Unanswered, sum.Claims, "277CA"
-}
-
-// isModifier reports whether m is a HCPCS modifier as written: two
-// upper-case letters or digits.
-func isModifier(m string) bool {
-	for i := 0; i < len(m); i++ {
-		if c := m[i]; (c < '0' || c > '9') && (c < 'A' || c > 'Z') {
-			return false
-		}
-	}
-	return true
 }

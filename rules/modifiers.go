@@ -12,7 +12,7 @@ import (
 func (k *checker) modifierRules(li int, l *claim.Line) {
 	code := l.Code
 	for _, m := range k.mods {
-		if len(m.code) != 2 || !isUpperAlnum(m.code[0]) || !isUpperAlnum(m.code[1]) {
+		if !claim.WellFormedModifier(m.code) {
 			msg := k.arena.Concat("modifier ", k.arena.Quote(m.code), " on ", code, " is not exactly two upper-case letters or digits")
 			hint := "correct the modifier (26, TC, XS, …)"
 			if len(m.code) == 2 && isAlnum(m.code[0]) && isAlnum(m.code[1]) {
@@ -48,8 +48,6 @@ func (k *checker) modifierRules(li int, l *claim.Line) {
 			hint)
 	}
 }
-
-func isUpperAlnum(c byte) bool { return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' }
 
 func isAlnum(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'

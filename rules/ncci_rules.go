@@ -40,7 +40,7 @@ func (k *checker) ncciRules(v *ncciView) {
 	}
 	k.ncciUnits(v, nl)
 	if len(v.ptp.keys) > 0 {
-		k.ptpRules(&v.ptp)
+		k.ptpRules(&v.ptp, nl)
 	}
 }
 
@@ -167,27 +167,19 @@ func (k *checker) ncciUnits(v *ncciView, nl []ncciLine) {
 // and date as its column 1 code, the edit is in effect, and its modifier
 // indicator is 0, or 1 with no PTP-associated modifier on either line.
 // The finding sits on the column 2 line and names the column 1 line.
-func (k *checker) ptpRules(p *ptpTable) {
+func (k *checker) ptpRules(p *ptpTable, nl []ncciLine) {
 	lines := k.claim.Lines
 	for j := range lines {
 		l2 := &lines[j]
-		if !l2.HC || l2.DOS == 0 {
-			continue
-		}
-		k2, ok := packCode(l2.Code)
-		if !ok {
+		if !nl[j].ok {
 			continue
 		}
 		for i := range lines {
 			l1 := &lines[i]
-			if i == j || !l1.HC || l1.DOS != l2.DOS {
+			if i == j || !nl[i].ok || l1.DOS != l2.DOS {
 				continue
 			}
-			k1, ok := packCode(l1.Code)
-			if !ok {
-				continue
-			}
-			mod, ok := p.edit(k1, k2, l2.DOS)
+			mod, ok := p.edit(nl[i].key, nl[j].key, l2.DOS)
 			if !ok || mod == 9 || mod == 1 && (ptpModifier(l1) || ptpModifier(l2)) {
 				continue
 			}
