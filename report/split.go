@@ -260,7 +260,7 @@ func (p *SplitPrinter) trailer(it *edi.Item, id string, n int, control string) e
 	if it.Raw != nil {
 		lead = leadOf(it.Raw)
 	}
-	b := append([]byte(nil), lead...)
+	b := appendLead(nil, lead) // line breaks only: no indentation
 	b = append(b, id...)
 	b = append(b, d.Element)
 	b = strconv.AppendInt(b, int64(n), 10)

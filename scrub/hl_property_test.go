@@ -195,3 +195,20 @@ func assertHLTree(t *testing.T, b []byte) {
 		}
 	}
 }
+
+// Split files carry no indentation (X12 has no leading white space), and
+// every segment keeps its terminator, whatever the input's layout.
+func TestSplitHasNoIndentation(t *testing.T) {
+	files, _ := filepath.Glob("../fixtures/reader/*.x12")
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		outs, _ := outputsOf(t, f, b, 1)
+		for _, kind := range []string{"clean", "rejected"} {
+			for _, line := range strings.Split(string(outs[kind]), "\n") {
+				assert.False(t, strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t"), "%s %s: %q", filepath.Base(f), kind, line)
+			}
+		}
+	}
+}
