@@ -10,14 +10,28 @@ import (
 // memoryLimit), or nil when the environment sets a limit or GOGC. The limit
 // never comes down: the free lists still hold the arrays of an earlier
 // file's larger transactions.
+//
+// The limit, not the heap's growth, is what bounds the heap: the collector
+// runs when the heap has grown by gcPercent of what is live, or reaches the
+// limit, whichever comes first. Go's default (100) collected ten times while
+// the heap grew to its working size, every byte of it live (the free lists
+// keep it), and each collection scanned arrays not yet written, which the
+// kernel then had to copy on write across both cores.
 func memoryLimiter(jobs int) func(int) {
 	if os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
 		return nil
 	}
+	debug.SetGCPercent(gcPercent)
 	l := &limiter{jobs: jobs, set: func(n int64) { debug.SetMemoryLimit(n) }}
 	l.see(0)
 	return l.see
 }
+
+// gcPercent is the command's GOGC (see memoryLimiter): on the 124.6 MB
+// benchmark batch it took -j 2 from 528 to 602 MB/s and one pinned job from
+// 350 to 356 MB/s (fixtures/bench/measure.sh, 11 interleaved runs, medians),
+// at the same peak RSS with two jobs, 49 MB (docs/performance.md).
+const gcPercent = 400
 
 // limiter sets the memory limit for the largest transaction seen in any
 // input, raising it, never lowering it.
