@@ -481,9 +481,16 @@ func fields(line string) ([]string, error) {
 	return out, nil
 }
 
-func parseDay(v string) (int, error) {
-	d := claim.ParseDate([]byte(strings.ReplaceAll(v, "-", "")))
-	if d == 0 || len(v) != 10 || v[4] != '-' || v[7] != '-' {
+func parseDay[T string | []byte](v T) (int, error) {
+	var d int
+	if len(v) == 10 && v[4] == '-' && v[7] == '-' {
+		var b [8]byte
+		copy(b[:4], v[:4])
+		copy(b[4:6], v[5:7])
+		copy(b[6:], v[8:])
+		d = claim.ParseDate(b[:])
+	}
+	if d == 0 {
 		return 0, fmt.Errorf("%q is not a date YYYY-MM-DD", v)
 	}
 	return d, nil

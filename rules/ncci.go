@@ -1,14 +1,10 @@
 package rules
 
 import (
-	"bufio"
 	"bytes"
 	_ "embed"
 	"fmt"
-	"io"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/scrub837/scrub837/claim"
@@ -36,7 +32,7 @@ const (
 
 // packCode packs a five-character HCPCS code (digits and upper-case
 // letters) into base 36; ok is false for anything else.
-func packCode(s string) (uint32, bool) {
+func packCode[T string | []byte](s T) (uint32, bool) {
 	if len(s) != 5 {
 		return 0, false
 	}
@@ -100,11 +96,11 @@ var (
 func ncciTablesOf() (*ncciTables, error) {
 	ncciOnce.Do(func() {
 		t := &ncciTables{}
-		if err := t.readAOC(bytes.NewReader(embeddedAOC), "aoc-2026q3.tsv"); err != nil {
+		if err := t.readAOC(embeddedAOC, "aoc-2026q3.tsv"); err != nil {
 			ncciErr = err
 			return
 		}
-		if err := t.readMUE(bytes.NewReader(embeddedMUE), "mue-practitioner-2026q2.tsv"); err != nil {
+		if err := t.readMUE(embeddedMUE, "mue-practitioner-2026q2.tsv"); err != nil {
 			ncciErr = err
 			return
 		}
@@ -113,38 +109,56 @@ func ncciTablesOf() (*ncciTables, error) {
 	return ncciShared, ncciErr
 }
 
-// tsvRows calls row for each line of r that is not blank or a # comment,
-// split at tabs; an error names the line.
-func tsvRows(r io.Reader, name string, row func(f []string) error) error {
-	sc := bufio.NewScanner(r)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimRight(sc.Text(), "\r")
-		if line == "" || line[0] == '#' {
+// tsvRows calls row for each line of data that is not blank or a #
+// comment, split at tabs; an error names the line. The fields are views
+// into data, valid during the call (decoding the embedded tables runs at
+// every start: no allocation per row).
+func tsvRows(data []byte, name string, row func(f [][]byte) error) error {
+	var f [][]byte
+	for n := 1; len(data) > 0; n++ {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		line = bytes.TrimRight(line, "\r")
+		if len(line) == 0 || line[0] == '#' {
 			continue
 		}
-		if err := row(strings.Split(line, "\t")); err != nil {
+		f = f[:0]
+		for {
+			i := bytes.IndexByte(line, '\t')
+			if i < 0 {
+				f = append(f, line)
+				break
+			}
+			f = append(f, line[:i])
+			line = line[i+1:]
+		}
+		if err := row(f); err != nil {
 			return fmt.Errorf("%s:%d: %w", name, n, err)
 		}
 	}
-	return sc.Err()
+	return nil
 }
 
 // readAOC reads rows "type addon primary edit_effective". An add-on's rows
 // that carry its earliest date apply to every earlier date of service too
 // (that date is when the table, or the code's edits, began).
-func (t *ncciTables) readAOC(r io.Reader, name string) error {
+func (t *ncciTables) readAOC(data []byte, name string) error {
 	type row struct {
 		addon, prim uint32
 		typ         uint8
 		from        int32
 	}
-	var rows []row
-	err := tsvRows(r, name, func(f []string) error {
+	rows := make([]row, 0, bytes.Count(data, []byte{'\n'})+1)
+	err := tsvRows(data, name, func(f [][]byte) error {
 		if len(f) != 4 {
 			return fmt.Errorf("expected 4 tab-separated fields (type, addon, primary, edit_effective), found %d", len(f))
 		}
-		typ, err := strconv.Atoi(f[0])
-		if err != nil || typ < 1 || typ > 3 {
+		typ := smallInt(f[0])
+		if typ < 1 || typ > 3 {
 			return fmt.Errorf("type %q: expected 1, 2 or 3", f[0])
 		}
 		a, ok := packCode(f[1])
@@ -152,7 +166,7 @@ func (t *ncciTables) readAOC(r io.Reader, name string) error {
 			return fmt.Errorf("add-on code %q: expected five letters or digits", f[1])
 		}
 		var p uint32
-		if f[2] != "CCCCC" {
+		if string(f[2]) != "CCCCC" {
 			if p, ok = packCode(f[2]); !ok {
 				return fmt.Errorf("primary code %q: expected five letters or digits, or CCCCC", f[2])
 			}
@@ -176,6 +190,7 @@ func (t *ncciTables) readAOC(r io.Reader, name string) error {
 		}
 		return int(x.from - y.from)
 	})
+	t.prims, t.from = slices.Grow(t.prims, len(rows)), slices.Grow(t.from, len(rows))
 	for i := 0; i < len(rows); {
 		j, earliest := i, rows[i].from
 		for j < len(rows) && rows[j].addon == rows[i].addon {
@@ -203,6 +218,21 @@ func (t *ncciTables) readAOC(r io.Reader, name string) error {
 	return nil
 }
 
+// smallInt reads a field of one to four digits, or -1.
+func smallInt(b []byte) int {
+	if len(b) == 0 || len(b) > 4 {
+		return -1
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
 func cmpU32(a, b uint32) int {
 	switch {
 	case a < b:
@@ -214,16 +244,16 @@ func cmpU32(a, b uint32) int {
 }
 
 // readMUE reads rows "code mue mai rationale".
-func (t *ncciTables) readMUE(r io.Reader, name string) error {
+func (t *ncciTables) readMUE(data []byte, name string) error {
 	type row struct {
 		key uint32
 		mue claim.Decimal
 		mai uint8
 		rat uint8
 	}
-	var rows []row
+	rows := make([]row, 0, bytes.Count(data, []byte{'\n'})+1)
 	rats := map[string]uint8{}
-	err := tsvRows(r, name, func(f []string) error {
+	err := tsvRows(data, name, func(f [][]byte) error {
 		if len(f) != 4 {
 			return fmt.Errorf("expected 4 tab-separated fields (code, mue, mai, rationale), found %d", len(f))
 		}
@@ -231,22 +261,22 @@ func (t *ncciTables) readMUE(r io.Reader, name string) error {
 		if !ok {
 			return fmt.Errorf("code %q: expected five letters or digits", f[0])
 		}
-		m, ok := claim.ParseDecimal([]byte(f[1]))
+		m, ok := claim.ParseDecimal(f[1])
 		if !ok || m < 0 {
 			return fmt.Errorf("MUE %q: expected a number of units", f[1])
 		}
-		mai, err := strconv.Atoi(f[2])
-		if err != nil || mai < 1 || mai > 3 {
+		mai := smallInt(f[2])
+		if mai < 1 || mai > 3 {
 			return fmt.Errorf("MAI %q: expected 1, 2 or 3", f[2])
 		}
-		ri, ok := rats[f[3]]
+		ri, ok := rats[string(f[3])]
 		if !ok {
 			if len(t.rationales) == 255 {
 				return fmt.Errorf("more than 255 distinct rationales")
 			}
 			ri = uint8(len(t.rationales))
-			rats[f[3]] = ri
-			t.rationales = append(t.rationales, f[3])
+			rats[string(f[3])] = ri
+			t.rationales = append(t.rationales, string(f[3]))
 		}
 		rows = append(rows, row{k, m, uint8(mai), ri})
 		return nil
@@ -255,6 +285,8 @@ func (t *ncciTables) readMUE(r io.Reader, name string) error {
 		return err
 	}
 	slices.SortFunc(rows, func(x, y row) int { return cmpU32(x.key, y.key) })
+	n := len(rows)
+	t.mueKeys, t.mue, t.mai, t.rationale = slices.Grow(t.mueKeys, n), slices.Grow(t.mue, n), slices.Grow(t.mai, n), slices.Grow(t.rationale, n)
 	for i, r := range rows {
 		if i > 0 && rows[i-1].key == r.key {
 			return fmt.Errorf("%s: code %s has two MUE rows", name, unpackCode(r.key))
@@ -377,10 +409,10 @@ func (c *Catalog) buildNCCI() (*ncciView, error) {
 // for the start-up benchmark and --version.
 func DecodeNCCI() (addons, mues int, err error) {
 	t := &ncciTables{}
-	if err := t.readAOC(bytes.NewReader(embeddedAOC), "aoc-2026q3.tsv"); err != nil {
+	if err := t.readAOC(embeddedAOC, "aoc-2026q3.tsv"); err != nil {
 		return 0, 0, err
 	}
-	if err := t.readMUE(bytes.NewReader(embeddedMUE), "mue-practitioner-2026q2.tsv"); err != nil {
+	if err := t.readMUE(embeddedMUE, "mue-practitioner-2026q2.tsv"); err != nil {
 		return 0, 0, err
 	}
 	return len(t.addons), len(t.mueKeys), nil

@@ -303,7 +303,7 @@ func readNCCIFiles(paths []string) (*ncciFiles, error) {
 				typ, _ := leadingInt(cell(row, cols["type"]))
 				fmt.Fprintf(&b, "%d\t%s\t%s\t%s\n", typ, cell(row, cols["addon"]), cell(row, cols["primary"]), from)
 			}
-			if err := t.readAOC(strings.NewReader(b.String()), s.name); err != nil {
+			if err := t.readAOC([]byte(b.String()), s.name); err != nil {
 				return nil, err
 			}
 			out.aoc = t
@@ -331,7 +331,7 @@ func ownAOC(s *sheet) (*ncciTables, bool) {
 		b.WriteByte('\n')
 	}
 	t := &ncciTables{}
-	if t.readAOC(strings.NewReader(b.String()), s.name) != nil || len(t.addons) == 0 {
+	if t.readAOC([]byte(b.String()), s.name) != nil || len(t.addons) == 0 {
 		return nil, false
 	}
 	return t, true
@@ -361,7 +361,7 @@ func (t *ncciTables) mueFromSheet(name string, rows [][]string, lines []int, col
 		fmt.Fprintf(&b, "%s\t%s\t%d\t%s\n", code, cell(row, cols["mue"]), mai, rat)
 	}
 	// Every row's fields are checked above, with the file's line numbers.
-	return t.readMUE(strings.NewReader(b.String()), name)
+	return t.readMUE([]byte(b.String()), name)
 }
 
 type ptpRow struct {
