@@ -112,16 +112,20 @@ func (k *checker) ncciAddon(t *ncciTables, nl []ncciLine, ai, li int, l *claim.L
 		k.arena.Concat("bill ", code, " under the NPI of the provider who performed the primary (2420A NM1*82)"))
 }
 
+// mueDay is one code's units on one date of a claim (ncciUnits).
+type mueDay struct {
+	mi, dos int
+	dayTotal
+}
+
+// maxMUEDays bounds the code-and-date totals ncciUnits keeps per claim.
+const maxMUEDays = 16
+
 // ncciUnits applies table I to every HC line with a date, valid units and
 // a code the catalog leaves to the tables.
 func (k *checker) ncciUnits(v *ncciView, nl []ncciLine) {
 	t := v.t
-	type day struct {
-		mi, dos int
-		dayTotal
-	}
-	var buf [16]day
-	days := buf[:0]
+	days := k.mueDays[:0]
 	for li := range k.claim.Lines {
 		l := &k.claim.Lines[li]
 		mi := nl[li].mue
@@ -143,13 +147,15 @@ func (k *checker) ncciUnits(v *ncciView, nl []ncciLine) {
 			j++
 		}
 		if j == len(days) {
-			if len(days) == cap(days) {
+			if len(days) == maxMUEDays {
 				continue // more than 16 coded dates on one claim: the rest unchecked
 			}
-			days = append(days, day{mi: mi, dos: l.DOS})
+			days = append(days, mueDay{})
+			days[j].mi, days[j].dos = mi, l.DOS
 		}
 		days[j].add(li, l.Units)
 	}
+	k.mueDays = days
 	for i := range days {
 		d := &days[i]
 		if d.total <= t.mue[d.mi] {
