@@ -112,7 +112,7 @@ func (c *config) execute(args []string, stdin io.Reader, stdout, stderr io.Write
 		}
 		return 0, nil
 	}
-	largest := memoryLimiter(c.jobs) // before the tables are decoded: they are the first garbage
+	tuneCollector()
 	cat, err := rules.Load(c.rules...)
 	if err != nil {
 		return 2, usageError{"--rules: " + err.Error()}
@@ -144,7 +144,7 @@ func (c *config) execute(args []string, stdin io.Reader, stdout, stderr io.Write
 		return 2, err
 	}
 	b := scrub.Batch{
-		Options: scrub.Options{Engine: scrub.New(cat), Printers: printers, Jobs: c.jobs, Largest: largest, TrailersFirst: c.trailersFirst},
+		Options: scrub.Options{Engine: scrub.New(cat), Printers: printers, Jobs: c.jobs, Largest: memoryLimiter(c.jobs, len(printers)), TrailersFirst: c.trailersFirst},
 		Stdin:   stdin,
 		Problem: func(msg string) { diag(stderr, "%s", msg) },
 		Notice:  func(msg string) { diag(stderr, "%s", msg) },

@@ -425,20 +425,22 @@ func BenchmarkCommand(b *testing.B) {
 func TestMemoryLimit(t *testing.T) {
 	const mib = 1 << 20
 	cases := []struct {
-		jobs, tx int
-		want     int64
+		jobs, outputs, tx int
+		want              int64
 	}{
-		{jobs: 1, tx: 0, want: 16*mib + 2*8*mib},
-		{jobs: 0, tx: 0, want: 16*mib + 2*8*mib},                       // no jobs is one
-		{jobs: 2, tx: 0, want: 40 * mib},                               // the benchmark's: 2,000–5,000-claim transactions
-		{jobs: 2, tx: 1 << 20, want: 40 * mib},                         // below the floor
-		{jobs: 2, tx: 2_080_000, want: 16*mib + 3*5*2_080_000},         // 5,000 claims
-		{jobs: 2, tx: 8_300_000, want: 16*mib + 3*5*8_300_000},         // 20,000 claims
-		{jobs: 8, tx: 2_080_000, want: 16*mib + 9*5*2_080_000},         // a clearinghouse server
-		{jobs: 1, tx: edi.MaxTransaction, want: 16*mib + 2*5*(64<<20)}, // the largest transaction accepted
+		{jobs: 1, outputs: 1, tx: 0, want: 16*mib + 2*8*mib},
+		{jobs: 0, outputs: 0, tx: 0, want: 16*mib + 2*8*mib},                       // no jobs is one, no output one
+		{jobs: 2, outputs: 1, tx: 0, want: 40 * mib},                               // the benchmark's: 2,000–5,000-claim transactions
+		{jobs: 2, outputs: 1, tx: 1 << 20, want: 40 * mib},                         // below the floor
+		{jobs: 2, outputs: 1, tx: 2_080_000, want: 16*mib + 3*5*2_080_000},         // 5,000 claims
+		{jobs: 2, outputs: 1, tx: 8_300_000, want: 16*mib + 3*5*8_300_000},         // 20,000 claims
+		{jobs: 8, outputs: 1, tx: 2_080_000, want: 16*mib + 9*5*2_080_000},         // a clearinghouse server
+		{jobs: 2, outputs: 4, tx: 2_080_000, want: 16*mib + 3*8*2_080_000},         // --out 999= --out 277ca= --out text= beside NDJSON
+		{jobs: 2, outputs: 4, tx: 0, want: 16*mib + 3*11*mib},                      // the floor grows with the outputs too
+		{jobs: 1, outputs: 1, tx: edi.MaxTransaction, want: 16*mib + 2*5*(64<<20)}, // the largest transaction accepted
 	}
 	for _, c := range cases {
-		assert.Equal(t, c.want, memoryLimit(c.jobs, c.tx), "jobs %d, tx %d", c.jobs, c.tx)
+		assert.Equal(t, c.want, memoryLimit(c.jobs, c.outputs, c.tx), "jobs %d, outputs %d, tx %d", c.jobs, c.outputs, c.tx)
 	}
 }
 
@@ -446,10 +448,10 @@ func TestMemoryLimit(t *testing.T) {
 // comes down: an earlier file's large arrays stay in the free lists.
 func TestLimiterOnlyRises(t *testing.T) {
 	var set []int64
-	l := &limiter{jobs: 2, set: func(n int64) { set = append(set, n) }}
+	l := &limiter{jobs: 2, outputs: 1, set: func(n int64) { set = append(set, n) }}
 	for _, tx := range []int{0, 1 << 20, 3 << 20, 2 << 20, 3 << 20, 9 << 20, 1 << 20} {
 		l.see(tx)
 	}
-	assert.Equal(t, []int64{memoryLimit(2, 0), memoryLimit(2, 3<<20), memoryLimit(2, 9<<20)}, set,
+	assert.Equal(t, []int64{memoryLimit(2, 1, 0), memoryLimit(2, 1, 3<<20), memoryLimit(2, 1, 9<<20)}, set,
 		"set at the start, then only for a larger transaction (1 MiB is under the floor)")
 }
