@@ -573,6 +573,9 @@ func (c *Catalog) apply(words []string, where string, builtin bool) error {
 	if err != nil {
 		return err
 	}
+	if len(pos) == 0 { // options alone: "=", "source=x" (FuzzRulesFile)
+		return fmt.Errorf("a line with options only (%q): expected a directive first (rule, addon, add, remove, date or import)", words[0])
+	}
 	switch pos[0] {
 	case "rule":
 		return c.applyRule(pos, opts, where, builtin)

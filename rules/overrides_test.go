@@ -18,7 +18,7 @@ import (
 
 // documented returns the override examples docs/rules.md shows, each a
 // fenced block that follows a line naming its file ("# NAME.rules").
-func documented(t *testing.T) map[string]string {
+func documented(t testing.TB) map[string]string {
 	doc, err := os.ReadFile("../docs/rules.md")
 	require.NoError(t, err)
 	out := map[string]string{}

@@ -214,6 +214,8 @@ func TestOverrideErrorsNameFileAndLine(t *testing.T) {
 		"rule MOD-51 loud":                          `test.rules:2: severity "loud"`,
 		"add included 77002 29999-29805":            "test.rules:2: \"29999-29805\" is not a range",
 		"frobnicate":                                `test.rules:2: unknown directive "frobnicate"`,
+		"=":                                         `test.rules:2: a line with options only ("=")`, // FuzzRulesFile: it panicked
+		"source=x mue=2":                            `test.rules:2: a line with options only ("source=x")`,
 		"add primary 77002 12345 source=\"unclosed": "test.rules:2: unterminated quote",
 	}
 	for line, want := range cases {
