@@ -2,7 +2,9 @@ package edi
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
+	"math/bits"
 	"strconv"
 )
 
@@ -38,8 +40,14 @@ const scanChunk = 4 << 20
 // cannot follow (no ISA, a segment longer than a chunk) ends the scan with
 // what it has: the parser then falls back to finding trailer faults late.
 func scanEnvelopes(r io.ReaderAt, size int64) *envScan {
+	return scanEnvelopesIn(r, size, scanChunk)
+}
+
+// scanEnvelopesIn is scanEnvelopes reading chunk bytes at a time (tests
+// use small chunks to put segments across their edges).
+func scanEnvelopesIn(r io.ReaderAt, size int64, chunk int) *envScan {
 	sc := &envScan{groups: map[int64]*groupScan{}, ics: map[int64]*icScan{}}
-	buf := make([]byte, scanChunk)
+	buf := make([]byte, chunk)
 	var d Delimiters
 	var ic *icScan
 	var g *groupScan
@@ -107,9 +115,25 @@ func scanEnvelopes(r io.ReaderAt, size int64) *envScan {
 			i += k
 			continue
 		}
+		// Most segments are none of these: skip to the next one that is,
+		// eight bytes at a time. Near the buffer's end the general path
+		// below goes on, segment by segment.
+		if len(b)-i > scanGuard && !envelopeAt(seg, d) {
+			if next := nextEnvelope(b, i, len(b)-scanGuard, d); next > i {
+				i = next
+				continue
+			}
+			// No terminator before the guard: the segment runs past it.
+			if len(b)-i >= chunk {
+				return giveUp() // a segment longer than a chunk
+			}
+			if refill() {
+				continue
+			}
+		}
 		end := bytes.IndexByte(seg, d.Segment)
 		for end < 0 {
-			if len(b)-i >= scanChunk {
+			if len(b)-i >= chunk {
 				return giveUp() // a segment longer than a chunk
 			}
 			if !refill() {
@@ -150,6 +174,87 @@ func scanEnvelopes(r io.ReaderAt, size int64) *envScan {
 		}
 		i += end + 1
 	}
+}
+
+// scanGuard is how many bytes the fast path leaves at a buffer's end: room
+// to read a segment's id, and the white space before it, past a terminator.
+const scanGuard = 64
+
+// envelopeAt reports whether seg starts a segment scanEnvelopes looks at:
+// an ISA, or GS, ST, GE or IEA followed by the element separator or the
+// end of the segment (a CR before a newline terminator included).
+func envelopeAt(seg []byte, d Delimiters) bool {
+	if len(seg) < 4 {
+		return true // too short to tell: the general path decides
+	}
+	var rest []byte
+	switch {
+	case seg[0] == 'G' && (seg[1] == 'S' || seg[1] == 'E'), seg[0] == 'S' && seg[1] == 'T':
+		rest = seg[2:]
+	case seg[0] == 'I' && seg[1] == 'E' && seg[2] == 'A':
+		rest = seg[3:]
+	case seg[0] == 'I' && seg[1] == 'S' && seg[2] == 'A':
+		return true
+	default:
+		return false
+	}
+	c := rest[0]
+	return c == d.Element || c == d.Segment || d.Segment == '\n' && c == '\r' && len(rest) > 1 && rest[1] == '\n'
+}
+
+const (
+	lo8 = 0x0101010101010101
+	hi8 = 0x8080808080808080
+)
+
+// nextEnvelope finds, among the terminators in b[from:limit], the first
+// one followed (past white space) by a segment envelopeAt looks at, and
+// returns where that segment starts. Without one it returns the position
+// after the last terminator in range, or from when there is none. It
+// reads up to scanGuard bytes past limit. A word-at-a-time search: XOR
+// with the terminator in every byte turns terminators into zero bytes,
+// and (x - 0x01…) &^ x & 0x80… marks them (and may mark a byte after a
+// zero byte too: each mark is checked).
+func nextEnvelope(b []byte, from, limit int, d Delimiters) int {
+	t := d.Segment
+	tw := uint64(t) * lo8
+	next := from
+	at := func(p int) (int, bool) { // the segment after the terminator at p
+		s := p + 1
+		if c := b[s]; c != 'G' && c != 'S' && c != 'I' && !isSpace(c) {
+			return 0, false // the usual case: NM1, DTP, LX, HL, CLM, REF …
+		}
+		for s < len(b) && isSpace(b[s]) {
+			s++
+		}
+		if len(b)-s < 4 {
+			return p + 1, true // white space to the end: the general path reads on
+		}
+		return s, envelopeAt(b[s:], d)
+	}
+	i := from
+	for ; i+8 <= limit; i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:]) ^ tw
+		for m := (x - lo8) &^ x & hi8; m != 0; m &= m - 1 {
+			p := i + bits.TrailingZeros64(m)>>3
+			if b[p] != t {
+				continue
+			}
+			next = p + 1
+			if s, ok := at(p); ok {
+				return s
+			}
+		}
+	}
+	for ; i < limit; i++ {
+		if b[i] == t {
+			next = i + 1
+			if s, ok := at(i); ok {
+				return s
+			}
+		}
+	}
+	return next
 }
 
 // elements2 returns the first two elements of a segment's content after

@@ -1,6 +1,10 @@
 package edi
 
 import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -50,4 +54,200 @@ func rulesOf(ps []Problem) []string {
 		out = append(out, p.Rule)
 	}
 	return out
+}
+
+// scanEnvelopesSlow is scanEnvelopes as it was before its fast path: every
+// segment visited through bytes.IndexByte, chunk bytes at a time. The fast
+// path must find exactly what it finds.
+func scanEnvelopesSlow(r io.ReaderAt, size int64, chunk int) *envScan {
+	sc := &envScan{groups: map[int64]*groupScan{}, ics: map[int64]*icScan{}}
+	buf := make([]byte, chunk)
+	var d Delimiters
+	var ic *icScan
+	var g *groupScan
+	var base int64 // offset of buf[0]
+	n, _ := r.ReadAt(buf, 0)
+	b := buf[:n]
+	i := 0
+	// giveUp ends a scan that cannot follow the input: what it had not
+	// seen close is unknown, not missing, and is left to the parser.
+	giveUp := func() *envScan {
+		for k, g := range sc.groups {
+			if !g.ge {
+				delete(sc.groups, k)
+			}
+		}
+		for k, ic := range sc.ics {
+			if !ic.iea {
+				delete(sc.ics, k)
+			}
+		}
+		return sc
+	}
+	refill := func() bool { // keeps b[i:], reads more behind it
+		if base+int64(len(b)) >= size {
+			return false
+		}
+		rest := copy(buf, b[i:])
+		base += int64(i)
+		m, _ := r.ReadAt(buf[rest:], base+int64(rest))
+		b, i = buf[:rest+m], 0
+		return m > 0
+	}
+	for {
+		// The next segment's start: past white space.
+		for {
+			for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
+				i++
+			}
+			if len(b)-i >= ISALength+8 || !refill() {
+				break
+			}
+		}
+		if i >= len(b) {
+			return sc
+		}
+		seg := b[i:]
+		at := base + int64(i)
+		if bytes.HasPrefix(seg, []byte("ISA")) {
+			nd, isaLen, err := ParseISA(seg)
+			if err != nil {
+				return giveUp()
+			}
+			d = nd
+			ic = &icScan{}
+			sc.ics[at] = ic
+			g = nil
+			i += isaLen
+			continue
+		}
+		if d.Segment == 0 { // before the first ISA: a byte-order mark, text
+			k := bytes.Index(seg, []byte("ISA"))
+			if k < 0 {
+				return sc
+			}
+			i += k
+			continue
+		}
+		end := bytes.IndexByte(seg, d.Segment)
+		for end < 0 {
+			if len(b)-i >= chunk {
+				return giveUp() // a segment longer than a chunk
+			}
+			if !refill() {
+				return sc // the input ends inside a segment: cut off
+			}
+			seg = b[i:]
+			end = bytes.IndexByte(seg, d.Segment)
+		}
+		at = base + int64(i)
+		content := seg[:end]
+		if d.Segment == '\n' {
+			content = bytes.TrimSuffix(content, []byte("\r"))
+		}
+		id, rest, _ := bytes.Cut(content, []byte{d.Element})
+		switch string(id) {
+		case "GS":
+			if ic != nil {
+				ic.groups++
+				g = &groupScan{control: string(element(bytes.Split(content, []byte{d.Element}), 6))}
+				sc.groups[at] = g
+			}
+		case "ST":
+			if g != nil {
+				g.sets++
+			}
+		case "GE":
+			if g != nil {
+				g.ge = true
+				g.ge01, g.ge02 = elements2(rest, d.Element)
+				g = nil
+			}
+		case "IEA":
+			if ic != nil {
+				ic.iea = true
+				ic.iea01, ic.iea02 = elements2(rest, d.Element)
+				ic = nil
+			}
+		}
+		i += end + 1
+	}
+}
+
+// The fast path agrees with the segment-by-segment scan on every fixture
+// and on inputs that put terminators, white space and envelope ids at
+// buffer edges.
+func TestScanEnvelopesFastAgrees(t *testing.T) {
+	var inputs [][]byte
+	files, err := filepath.Glob("../fixtures/*/*.x12")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		inputs = append(inputs, b)
+	}
+	for _, in := range inputs {
+		assertSameScan(t, in)
+	}
+}
+
+func assertSameScan(t *testing.T, in []byte) {
+	t.Helper()
+	r := bytes.NewReader(in)
+	for _, chunk := range []int{scanChunk, 4 * ISALength, 4*ISALength + 13} {
+		want := scanEnvelopesSlow(r, int64(len(in)), chunk)
+		got := scanEnvelopesIn(r, int64(len(in)), chunk)
+		require.Equal(t, want, got, "chunk %d: %.200q", chunk, in)
+	}
+}
+
+// FuzzScanEnvelopes: go test ./edi -run '^$' -fuzz FuzzScanEnvelopes
+func FuzzScanEnvelopes(f *testing.F) {
+	isa := "ISA*00*          *00*          *ZZ*SUBMITTER01    *ZZ*RECEIVER01     *260302*1200*^*00501*000000001*0*T*:~"
+	f.Add([]byte(isa + "GS*HC*A*B*20260302*1200*7*X*005010X222A1~ST*837*0001~NM1*IL*1*ST*GE~SE*3*0001~GE*1*7~IEA*1*000000001~"))
+	f.Add([]byte(isa + "\r\nGS*HC*A*B*1*2*7~\r\n  ST*837*1~\n\nSE*2*1~\r\nGE*1*7~\r\nIEA*1*000000001~\r\n"))
+	f.Add([]byte(strings.NewReplacer("*", "|", "~", "\n").Replace(isa) + "GS|HC\r\nST|837\r\nSE|2\r\nGE|1|7\r\nIEA|1|000000001\r\n"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		// Long enough for the fast path: pad the middle with ordinary
+		// segments, so that envelope segments land on every offset.
+		if i := bytes.IndexByte(in, '~'); i > 0 && len(in) < 1<<16 {
+			pad := bytes.Repeat([]byte("NM1*IL*1*DOE~"), 11)
+			in = append(append(append([]byte{}, in[:i+1]...), pad...), in[i+1:]...)
+		}
+		assertSameScan(t, in)
+	})
+}
+
+// BenchmarkScanEnvelopes reads every envelope of a ~100 MB batch (the
+// demo's transaction sets, repeated): go test ./edi -bench ScanEnvelopes
+func BenchmarkScanEnvelopes(b *testing.B) {
+	demo, err := os.ReadFile("../fixtures/demo.x12")
+	require.NoError(b, err)
+	start := bytes.Index(demo, []byte("ST*"))
+	end := bytes.LastIndex(demo, []byte("GE*"))
+	var in bytes.Buffer
+	in.Write(demo[:start])
+	for in.Len() < 100<<20 {
+		in.Write(demo[start:end])
+	}
+	in.Write(demo[end:])
+	r := bytes.NewReader(in.Bytes())
+	b.SetBytes(int64(in.Len()))
+	for _, c := range []struct {
+		name string
+		scan func() *envScan
+	}{
+		{"fast", func() *envScan { return scanEnvelopes(r, int64(in.Len())) }},
+		{"segment-by-segment", func() *envScan { return scanEnvelopesSlow(r, int64(in.Len()), scanChunk) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(in.Len()))
+			for b.Loop() {
+				if len(c.scan().groups) != 1 {
+					b.Fatal("one group expected")
+				}
+			}
+		})
+	}
 }
