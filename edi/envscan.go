@@ -40,12 +40,14 @@ const scanChunk = 4 << 20
 // cannot follow (no ISA, a segment longer than a chunk) ends the scan with
 // what it has: the parser then falls back to finding trailer faults late.
 func scanEnvelopes(r io.ReaderAt, size int64) *envScan {
-	return scanEnvelopesIn(r, size, scanChunk)
+	return scanEnvelopesIn(r, size, scanChunk, true)
 }
 
-// scanEnvelopesIn is scanEnvelopes reading chunk bytes at a time (tests
-// use small chunks to put segments across their edges).
-func scanEnvelopesIn(r io.ReaderAt, size int64, chunk int) *envScan {
+// scanEnvelopesIn is scanEnvelopes reading chunk bytes at a time; fast
+// false turns the word-at-a-time skip off, so that every segment goes
+// through the general path (tests compare the two, with small chunks that
+// put segments across buffer edges).
+func scanEnvelopesIn(r io.ReaderAt, size int64, chunk int, fast bool) *envScan {
 	sc := &envScan{groups: map[int64]*groupScan{}, ics: map[int64]*icScan{}}
 	buf := make([]byte, chunk)
 	var d Delimiters
@@ -118,7 +120,7 @@ func scanEnvelopesIn(r io.ReaderAt, size int64, chunk int) *envScan {
 		// Most segments are none of these: skip to the next one that is,
 		// eight bytes at a time. Near the buffer's end the general path
 		// below goes on, segment by segment.
-		if len(b)-i > scanGuard && !envelopeAt(seg, d) {
+		if fast && len(b)-i > scanGuard && !envelopeAt(seg, d) {
 			if next := nextEnvelope(b, i, len(b)-scanGuard, d); next > i {
 				i = next
 				continue

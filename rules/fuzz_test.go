@@ -1,7 +1,6 @@
 package rules_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"os"
 	"path/filepath"
@@ -30,18 +29,11 @@ var fuzzClaim = build.Claim{Lines: []L{
 //
 //	go test ./rules -run '^$' -fuzz FuzzNCCIFile
 func FuzzNCCIFile(f *testing.F) {
-	var zb bytes.Buffer
-	zw := zip.NewWriter(&zb)
-	w, err := zw.Create("ccipra-v321r0-f1.txt")
-	require.NoError(f, err)
-	_, err = w.Write([]byte(ptpTXT))
-	require.NoError(f, err)
-	require.NoError(f, zw.Close())
 	seeds := []struct {
 		ext  int
 		body string
 	}{
-		{0, mueCSV}, {1, ptpTXT}, {0, aocCSV}, {3, zb.String()},
+		{0, mueCSV}, {1, ptpTXT}, {0, aocCSV}, {3, string(zipOf(f, "ccipra-v321r0-f1.txt", ptpTXT))},
 		{2, "# type\taddon\tprimary\tedit_effective\n1\t64421\t64420\t2020-01-01\n2\t99292\tCCCCC\t2020-01-01\n"},
 		{0, "\"Column 1\",\"Column 2\",\"* = In existence prior to 1996\",\"Effective Date\",\"Deletion Date *=no data\",\"Modifier 0=not allowed 1=allowed 9=not applicable\",\"PTP Edit Rationale\"\r\n" +
 			"\"29881\",\"29877\",\"\",\"20060101\",\"*\",\"1\",\"Standards of medical, surgical practice\"\r\n"},

@@ -36,6 +36,18 @@ const (
 		"64421,64999,1,20200101,20220101\n"
 )
 
+// zipOf is a .zip holding one file, name, as CMS ships its PTP tables.
+func zipOf(t testing.TB, name, body string) []byte {
+	var zb bytes.Buffer
+	zw := zip.NewWriter(&zb)
+	w, err := zw.Create(name)
+	require.NoError(t, err)
+	_, err = w.Write([]byte(body))
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	return zb.Bytes()
+}
+
 func write(t *testing.T, name string, b []byte) string {
 	p := filepath.Join(t.TempDir(), name)
 	require.NoError(t, os.WriteFile(p, b, 0o600))
@@ -101,14 +113,7 @@ func TestNCCIFileFormats(t *testing.T) {
 	require.NoError(t, x.Write(&xb))
 	xlsx := write(t, "MUE.xlsx", xb.Bytes())
 
-	var zb bytes.Buffer
-	zw := zip.NewWriter(&zb)
-	w, err := zw.Create("ccipra-v321r0-f1.txt")
-	require.NoError(t, err)
-	_, err = w.Write([]byte(ptpTXT))
-	require.NoError(t, err)
-	require.NoError(t, zw.Close())
-	zipped := write(t, "ccipra-v321r0-f1.zip", zb.Bytes())
+	zipped := write(t, "ccipra-v321r0-f1.zip", zipOf(t, "ccipra-v321r0-f1.txt", ptpTXT))
 
 	ptpCSV := write(t, "ptp.csv", []byte("\"Column 1\",\"Column 2\",\"* = In existence prior to 1996\",\"Effective Date\",\"Deletion Date *=no data\",\"Modifier 0=not allowed 1=allowed 9=not applicable\",\"PTP Edit Rationale\"\r\n"+
 		"\"29881\",\"29877\",\"\",\"20060101\",\"*\",\"1\",\"Standards of medical, surgical practice\"\r\n"))
