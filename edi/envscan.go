@@ -118,18 +118,12 @@ func scanEnvelopesIn(r io.ReaderAt, size int64, chunk int, fast bool) *envScan {
 			continue
 		}
 		// Most segments are none of these: skip to the next one that is,
-		// eight bytes at a time. Near the buffer's end the general path
-		// below goes on, segment by segment.
+		// eight bytes at a time. Near the buffer's end, and for a segment
+		// whose terminator is not before the guard, the general path below
+		// goes on, segment by segment: the terminator may be in the guard.
 		if fast && len(b)-i > scanGuard && !envelopeAt(seg, d) {
 			if next := nextEnvelope(b, i, len(b)-scanGuard, d); next > i {
 				i = next
-				continue
-			}
-			// No terminator before the guard: the segment runs past it.
-			if len(b)-i >= chunk {
-				return giveUp() // a segment longer than a chunk
-			}
-			if refill() {
 				continue
 			}
 		}

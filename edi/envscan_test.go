@@ -68,6 +68,16 @@ func TestScanEnvelopesFastAgrees(t *testing.T) {
 		require.NoError(t, err)
 		inputs = append(inputs, b)
 	}
+	// A segment as long as a chunk, give or take the fast path's guard:
+	// its terminator lands before, in or past the guard at a buffer's end.
+	isa := "ISA*00*          *00*          *ZZ*SUBMITTER01    *ZZ*RECEIVER01     *260302*1200*^*00501*000000001*0*T*:~"
+	for _, chunk := range []int{4 * ISALength, 4*ISALength + 13} {
+		for n := chunk - 2*scanGuard; n <= chunk+8; n++ {
+			long := "NM1*" + strings.Repeat("x", n-5) + "~"
+			inputs = append(inputs, []byte(isa+"GS*HC*A*B*1*2*7~ST*837*1~"+long+"SE*3*1~GE*1*7~IEA*1*000000001~"),
+				[]byte(isa+long+"GS*HC*A*B*1*2*7~GE*0*7~IEA*1*000000001~"))
+		}
+	}
 	for _, in := range inputs {
 		assertSameScan(t, in)
 	}
