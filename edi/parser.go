@@ -66,7 +66,7 @@ func NewParser(src io.Reader) *Parser {
 // flushRun copies the pending run into the open transaction.
 func (p *Parser) flushRun() {
 	if len(p.run) > 0 && p.tx != nil {
-		p.tx.Raw = append(p.tx.Raw, p.run...)
+		p.tx.Raw = append(growFor(p.tx.Raw, len(p.run)), p.run...)
 	}
 	p.run = nil
 }

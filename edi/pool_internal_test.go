@@ -95,3 +95,37 @@ func TestParserSizeHint(t *testing.T) {
 func TestSegSize(t *testing.T) {
 	assert.Equal(t, uintptr(12), unsafe.Sizeof(Seg{}))
 }
+
+// A transaction's arrays grow by doubling: appending a segment at a time,
+// or the reader's buffer a run at a time, moves them a few times, not the
+// dozens of times append's quarter steps take for a large array, each into
+// memory touched for the first time.
+func TestGrowthDoubles(t *testing.T) {
+	segs := make([]Seg, 0, 1024)
+	moves := 0
+	for i := 0; i < 100_000; i++ {
+		before := cap(segs)
+		sg := extend(&segs)
+		*sg = Seg{Start: int32(i)}
+		if cap(segs) != before {
+			moves++
+			assert.Equal(t, 2*before, cap(segs))
+		}
+	}
+	assert.Equal(t, 7, moves, "1,024 -> 131,072 entries")
+	assert.Equal(t, int32(99_999), segs[99_999].Start)
+	assert.Equal(t, int32(12_345), segs[12_345].Start, "moved with the array")
+
+	raw := make([]byte, 0, 64<<10)
+	run := bytes.Repeat([]byte("x"), 200<<10)
+	moves = 0
+	for len(raw) < 2<<20 {
+		before := cap(raw)
+		raw = append(growFor(raw, len(run)), run...)
+		if cap(raw) != before {
+			moves++
+		}
+	}
+	assert.LessOrEqual(t, moves, 6, "64 KiB -> 4 MiB")
+	assert.Equal(t, bytes.Repeat([]byte("x"), len(raw)), raw, "every run kept")
+}
