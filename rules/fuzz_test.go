@@ -37,7 +37,7 @@ func FuzzNCCIFile(f *testing.F) {
 		{2, "# type\taddon\tprimary\tedit_effective\n1\t64421\t64420\t2020-01-01\n2\t99292\tCCCCC\t2020-01-01\n"},
 		{0, "\"Column 1\",\"Column 2\",\"* = In existence prior to 1996\",\"Effective Date\",\"Deletion Date *=no data\",\"Modifier 0=not allowed 1=allowed 9=not applicable\",\"PTP Edit Rationale\"\r\n" +
 			"\"29881\",\"29877\",\"\",\"20060101\",\"*\",\"1\",\"Standards of medical, surgical practice\"\r\n"},
-		{4, "PK\x03\x04"},
+		{4, "PK\x03\x04"}, {4, string(mueXLSX(f))},
 	}
 	for _, s := range seeds {
 		f.Add(uint8(s.ext), []byte(s.body))

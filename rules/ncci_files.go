@@ -13,8 +13,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/scrub837/scrub837/claim"
 )
 
@@ -94,27 +92,6 @@ func sheetOf(name string, b []byte) (*sheet, error) {
 		return nil, fmt.Errorf("%s:1: expected a .zip holding a .csv, .txt, .tsv or .xlsx file", name)
 	}
 	return textSheet(name, b)
-}
-
-func xlsxSheet(name string, b []byte) (*sheet, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	defer func() { _ = f.Close() }()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, fmt.Errorf("%s:1: the workbook has no sheet", name)
-	}
-	rows, err := f.GetRows(sheets[0])
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	s := &sheet{name: name, rows: rows}
-	for i := range rows {
-		s.lines = append(s.lines, i+1)
-	}
-	return s, nil
 }
 
 // textSheet reads CSV (quoted fields, a notice line of any width) or, when

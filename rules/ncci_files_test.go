@@ -48,6 +48,24 @@ func zipOf(t testing.TB, name, body string) []byte {
 	return zb.Bytes()
 }
 
+// mueXLSX is an MUE table as an .xlsx workbook, written by excelize.
+func mueXLSX(t testing.TB) []byte {
+	x := excelize.NewFile()
+	rows := [][]any{
+		{"CPT codes and descriptions only are copyright 2025 American Medical Association."},
+		{"HCPCS/CPT Code", "Practitioner Services MUE Values", "MUE Adjudication Indicator", "MUE Rationale"},
+		{"20610", 1, "3 Date of Service Edit: Clinical", "Clinical: Data"},
+	}
+	for i, r := range rows {
+		cellName, err := excelize.CoordinatesToCellName(1, i+1)
+		require.NoError(t, err)
+		require.NoError(t, x.SetSheetRow("Sheet1", cellName, &r))
+	}
+	var xb bytes.Buffer
+	require.NoError(t, x.Write(&xb))
+	return xb.Bytes()
+}
+
 func write(t *testing.T, name string, b []byte) string {
 	p := filepath.Join(t.TempDir(), name)
 	require.NoError(t, os.WriteFile(p, b, 0o600))
@@ -98,20 +116,7 @@ func TestNCCIFiles(t *testing.T) {
 // The same tables as an .xlsx workbook, inside a .zip, as CSV with
 // quoted fields, and in the project's own TSV.
 func TestNCCIFileFormats(t *testing.T) {
-	x := excelize.NewFile()
-	rows := [][]any{
-		{"CPT codes and descriptions only are copyright 2025 American Medical Association."},
-		{"HCPCS/CPT Code", "Practitioner Services MUE Values", "MUE Adjudication Indicator", "MUE Rationale"},
-		{"20610", 1, "3 Date of Service Edit: Clinical", "Clinical: Data"},
-	}
-	for i, r := range rows {
-		cellName, err := excelize.CoordinatesToCellName(1, i+1)
-		require.NoError(t, err)
-		require.NoError(t, x.SetSheetRow("Sheet1", cellName, &r))
-	}
-	var xb bytes.Buffer
-	require.NoError(t, x.Write(&xb))
-	xlsx := write(t, "MUE.xlsx", xb.Bytes())
+	xlsx := write(t, "MUE.xlsx", mueXLSX(t))
 
 	zipped := write(t, "ccipra-v321r0-f1.zip", zipOf(t, "ccipra-v321r0-f1.txt", ptpTXT))
 
