@@ -5,44 +5,51 @@ import (
 	"runtime/debug"
 )
 
-// tuneCollector sets the collector's pace for the command (gcPercent),
-// unless the environment sets GOGC or GOMEMLIMIT. It runs first thing:
-// decoding the rule tables makes the first garbage.
-//
-// The memory limit (memoryLimiter), not the heap's growth, is what bounds
-// the heap: the collector runs when the heap has grown by gcPercent of
-// what is live, or reaches the limit, whichever comes first. Go's default
-// (100) collected ten times while the heap grew to its working size, every
-// byte of it live (the free lists keep it).
+// tuneCollector sets the collector's pace for the command's start
+// (startGCPercent), unless the environment sets GOGC or GOMEMLIMIT. It
+// runs first thing: decoding the rule tables makes the first garbage, and
+// --ncci files make more, before any memory limit is known.
 func tuneCollector() {
 	if !envTunesCollector() {
-		debug.SetGCPercent(gcPercent)
+		debug.SetGCPercent(startGCPercent)
 	}
 }
+
+// startGCPercent is GOGC until memoryLimiter sets the first memory limit.
+const startGCPercent = 400
 
 // envTunesCollector reports whether the environment sets the collector's
 // pace or limit: then the command sets neither.
 func envTunesCollector() bool { return os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" }
 
-// memoryLimiter returns the function that raises the collector's memory
-// limit with the largest transaction read in any input so far (see
-// memoryLimit), or nil when the environment sets a limit or GOGC. The limit
-// never comes down: the free lists still hold the arrays of an earlier
-// file's larger transactions.
+// memoryLimiter sets the collector's memory limit for no transaction yet
+// and returns the function that raises it with the largest transaction
+// read in any input so far (see memoryLimit), or nil when the environment
+// sets a limit or GOGC. The limit never comes down: the free lists still
+// hold the arrays of an earlier file's larger transactions.
+//
+// From then on the limit alone paces the collector (GOGC off): the heap is
+// the free lists' arrays and a few transactions in flight, nearly all of it
+// live, and the limit is sized for them. With GOGC 400 the collector still
+// ran while the heap grew to its working size, the builder's writes going
+// through write barriers meanwhile: 14% of the CPU samples of a 4.2 MB
+// file. Off, a 4.2 MB file (gen837 --claims 10000) took 24.3 instead of
+// 31.8 ms with one job and 26.8 instead of 30.7 with two, a 12.5 MB one
+// 44.7 instead of 50.7 and 35.6 instead of 41.2 ms (perf stat -r 30). On
+// the 124.6 MB batch two jobs went from 559 to 602 MB/s and from 649 to 663
+// in two blocks of interleaved runs (measure.sh, 11 and 15 runs), one job
+// within noise, collecting once instead of twice with two jobs and never
+// with one (GODEBUG=gctrace=1); peak RSS 46 instead of 45 MB with two jobs,
+// on the 1.0 GB batch too (docs/performance.md).
 func memoryLimiter(jobs, outputs int) func(int) {
 	if envTunesCollector() {
 		return nil
 	}
 	l := &limiter{jobs: jobs, outputs: outputs, set: func(n int64) { debug.SetMemoryLimit(n) }}
 	l.see(0)
+	debug.SetGCPercent(-1)
 	return l.see
 }
-
-// gcPercent is the command's GOGC (see tuneCollector): on the 124.6 MB
-// benchmark batch it took -j 2 from 528 to 602 MB/s and one pinned job from
-// 350 to 356 MB/s (fixtures/bench/measure.sh, 11 interleaved runs, medians),
-// at the same peak RSS with two jobs, 49 MB (docs/performance.md).
-const gcPercent = 400
 
 // limiter sets the memory limit for the largest transaction seen in any
 // input, raising it, never lowering it.
