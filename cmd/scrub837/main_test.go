@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"testing"
@@ -454,4 +455,26 @@ func TestLimiterOnlyRises(t *testing.T) {
 	}
 	assert.Equal(t, []int64{memoryLimit(2, 1, 0), memoryLimit(2, 1, 3<<20), memoryLimit(2, 1, 9<<20)}, set,
 		"set at the start, then only for a larger transaction (1 MiB is under the floor)")
+}
+
+// Once the limit is set it alone paces the collector (GOGC off); with GOGC
+// or GOMEMLIMIT in the environment the command sets neither.
+func TestMemoryLimiterTurnsGOGCOff(t *testing.T) {
+	restoreGC := debug.SetGCPercent(100)
+	restoreLimit := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetGCPercent(restoreGC); debug.SetMemoryLimit(restoreLimit) })
+
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	tuneCollector()
+	assert.Equal(t, startGCPercent, debug.SetGCPercent(startGCPercent), "before the limit: GOGC 400")
+	require.NotNil(t, memoryLimiter(2, 1))
+	assert.Equal(t, -1, debug.SetGCPercent(-1), "after: off")
+	assert.Equal(t, memoryLimit(2, 1, 0), debug.SetMemoryLimit(-1))
+
+	debug.SetGCPercent(100)
+	t.Setenv("GOGC", "200")
+	tuneCollector()
+	assert.Nil(t, memoryLimiter(2, 1))
+	assert.Equal(t, 100, debug.SetGCPercent(100), "the environment's pace is left alone")
 }
