@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/scrub837/scrub837/internal/mem"
 )
 
 // MaxTransaction bounds one transaction set's bytes, far above what
@@ -66,7 +68,7 @@ func NewParser(src io.Reader) *Parser {
 // flushRun copies the pending run into the open transaction.
 func (p *Parser) flushRun() {
 	if len(p.run) > 0 && p.tx != nil {
-		p.tx.Raw = append(growFor(p.tx.Raw, len(p.run)), p.run...)
+		p.tx.Raw = append(mem.Room(p.tx.Raw, len(p.run)), p.run...)
 	}
 	p.run = nil
 }

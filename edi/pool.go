@@ -66,20 +66,7 @@ func extend[T any](s *[]T) *T {
 	if n < cap(*s) {
 		*s = (*s)[:n+1]
 	} else {
-		*s = growFor(*s, 1)[:n+1]
+		*s = mem.Room(*s, 1)[:n+1]
 	}
 	return &(*s)[n]
-}
-
-// growFor returns s with room for n more elements: when it has too little,
-// a copy in an array twice as large (append grows a large array by a
-// quarter, which copies a transaction's bytes about four times over, each
-// time into memory the program touches for the first time).
-func growFor[T any](s []T, n int) []T {
-	if len(s)+n <= cap(s) {
-		return s
-	}
-	grown := make([]T, len(s), max(2*cap(s), len(s)+n))
-	copy(grown, s)
-	return grown
 }

@@ -126,6 +126,7 @@ func (p *Printer277CA) Render(buf []byte, res *finding.Result) []byte {
 		provHL := hl
 		p.provider(w, res, grp, provHL)
 		for _, ci := range grp.claims {
+			w.out = mem.Room(w.out, 4<<10) // grown by doubling (see mem.Room)
 			hl++
 			w.seg("HL", w.tmp.Int(hl), w.tmp.Int(provHL), "PT")
 			p.claim(w, m, ci, &res.Claims[ci], today)

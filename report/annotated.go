@@ -11,6 +11,7 @@ import (
 
 	"github.com/scrub837/scrub837/edi"
 	"github.com/scrub837/scrub837/finding"
+	"github.com/scrub837/scrub837/internal/mem"
 )
 
 // AnnotatedPrinter writes the input byte for byte with one change: each
@@ -233,7 +234,7 @@ func (p *AnnotatedPrinter) Render(buf []byte, res *finding.Result) []byte {
 		return append(buf, tx.Raw...)
 	}
 	d := n.d
-	b, done := buf, 0 // tx.Raw[:done] is copied
+	b, done := mem.Room(buf, len(tx.Raw)+len(tx.Raw)/8), 0 // tx.Raw[:done] is copied; room for it and its notes at once (see mem.Room)
 	for _, nt := range n.list {
 		s, lead := tx.Segs[nt.at], tx.Lead(nt.at)
 		b = append(b, tx.Raw[done:lead]...)

@@ -33,6 +33,7 @@ func (p *JSONPrinter) Render(b []byte, res *finding.Result) []byte {
 		if len(cr.Findings) > 0 {
 			pos.claim(tx, c.Seg)
 		}
+		b = mem.Room(b, 4<<10) // grown by doubling (see mem.Room)
 		b = append(b, `{"claim":`...)
 		b = appendJSONString(b, c.ID)
 		b = append(b, `,"status":`...)

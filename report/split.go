@@ -7,6 +7,7 @@ import (
 	"github.com/scrub837/scrub837/claim"
 	"github.com/scrub837/scrub837/edi"
 	"github.com/scrub837/scrub837/finding"
+	"github.com/scrub837/scrub837/internal/mem"
 )
 
 // SplitPrinter writes the accepted (or the rejected) claims as a valid
@@ -40,6 +41,7 @@ func (p *SplitPrinter) Render(b []byte, res *finding.Result) []byte {
 	if !any {
 		return nil
 	}
+	w.b = mem.Room(w.b, len(res.Tx.Raw)) // at most the transaction: room for it at once (see mem.Room)
 	w.keepHLs()
 	w.header()
 	w.claimsOf(-1)

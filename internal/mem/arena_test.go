@@ -43,3 +43,27 @@ func TestArena(t *testing.T) {
 	assert.GreaterOrEqual(t, cap(a.b), 1<<10)
 	assert.Equal(t, "z", a.Concat("z"))
 }
+
+// Room doubles: a few moves from 64 KiB to 4 MiB, the contents kept.
+func TestRoomDoubles(t *testing.T) {
+	b := make([]byte, 0, 64<<10)
+	run := make([]byte, 200<<10)
+	for i := range run {
+		run[i] = byte(i)
+	}
+	moves := 0
+	for len(b) < 2<<20 {
+		before := cap(b)
+		b = append(Room(b, len(run)), run...)
+		if cap(b) != before {
+			moves++
+			assert.GreaterOrEqual(t, cap(b), 2*before)
+		}
+	}
+	assert.LessOrEqual(t, moves, 6)
+	for i := 0; i < len(b); i += len(run) {
+		assert.Equal(t, run, b[i:i+len(run)])
+	}
+	same := Room(b, cap(b)-len(b))
+	assert.Equal(t, &b[:1][0], &same[:1][0], "room enough: the same array")
+}
