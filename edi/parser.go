@@ -454,7 +454,15 @@ func (p *Parser) closeGroup(at int64, why string, ge *Segment) {
 }
 
 func (p *Parser) openTx(seg *Segment) {
-	buf := getBuffers(p.hint)
+	hint := p.hint
+	if hint.raw == 0 && p.Size > 0 {
+		// The first transaction of an input whose size is known: made as
+		// large as the input's rest, up to a production transaction's size,
+		// so that it is not grown to it. Pages not written cost nothing.
+		hint.raw = int(min(p.Size-seg.SpanOffset, firstHint))
+		hint.segs = hint.raw / 16
+	}
+	buf := getBuffers(hint)
 	tx := &Transaction{Interchange: p.ic, Group: p.grp, Index: p.grp.Transactions, Offset: seg.SpanOffset,
 		Raw: buf.raw, Segs: buf.segs}
 	p.grp.Transactions++

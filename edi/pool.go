@@ -22,6 +22,11 @@ var freeBuffers = mem.NewFreeList[*txBuffers](4)
 // grows its arrays as it goes.
 const maxHint = 16 << 20
 
+// firstHint bounds the room of an input's first transaction when the
+// input's size is known (Parser.Size): a 5,000-claim transaction is about
+// 2 MB.
+const firstHint = 4 << 20
+
 // getBuffers returns arrays for a new transaction. New ones are made with
 // the room of the largest transaction seen before (hint), not grown to it
 // by doubling: with several transactions in flight, growing each new array

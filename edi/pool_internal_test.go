@@ -117,3 +117,49 @@ func TestGrowthDoubles(t *testing.T) {
 	assert.Equal(t, int32(12_345), segs[12_345].Start, "moved with the array")
 
 }
+
+// An input whose size is known gets its first transaction's arrays made at
+// once, as large as the input's rest (up to firstHint), not grown to it.
+func TestParserFirstTransactionSized(t *testing.T) {
+	drainBuffers()
+	defer drainBuffers()
+	var in bytes.Buffer
+	in.WriteString("ISA*00*          *00*          *ZZ*S              *ZZ*R              *260101*1200*^*00501*000000001*0*T*:~GS*HC*S*R*20260101*1200*1*X*005010X222A1~")
+	st := in.Len()
+	in.WriteString("ST*837*0001*005010X222A1~")
+	for i := 0; i < 20000; i++ {
+		in.WriteString("NTE*ADD*SOME TEXT TO MAKE THE TRANSACTION LARGE~")
+	}
+	in.WriteString("SE*20002*0001~GE*1*1~IEA*1*000000001~")
+	b := in.Bytes()
+	for _, c := range []struct {
+		name  string
+		sized bool
+		want  int
+	}{
+		{"size known", true, len(b) - st + (len(b)-st)/8},
+		{"a stream", false, 0}, // grown from the smallest array, by doubling
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := NewParser(bytes.NewReader(b))
+			if c.sized {
+				p.Source, p.Size = bytes.NewReader(b), int64(len(b))
+			}
+			var tx *Transaction
+			for it, ok := p.Next(); ok; it, ok = p.Next() {
+				if it.Tx != nil {
+					tx = it.Tx
+				}
+			}
+			require.NoError(t, p.Err())
+			require.NotNil(t, tx)
+			if c.sized {
+				assert.Equal(t, c.want, cap(tx.Raw), "made once, for the input's rest")
+				assert.GreaterOrEqual(t, cap(tx.Segs), len(tx.Segs))
+			} else {
+				assert.Less(t, cap(tx.Raw), 2*len(tx.Raw)+256<<10, "doubled (or grown by a read's run) from 64 KiB")
+			}
+			assert.Len(t, tx.Segs, 20002)
+		})
+	}
+}
