@@ -514,9 +514,19 @@ func expand(tok string) ([]string, error) {
 	if err1 != nil || err2 != nil || len(lo) != 5 || len(hi) != 5 || a > b {
 		return nil, fmt.Errorf("%q is not a range of five-digit codes LOW-HIGH", tok)
 	}
-	var out []string
-	for n := a; n <= b; n++ {
-		out = append(out, fmt.Sprintf("%05d", n))
+	// Every code of the range in one string, each a five-byte view of it:
+	// the embedded catalog's ranges hold thousands of codes, read at every
+	// start.
+	text := make([]byte, 5*(b-a+1))
+	for n, at := a, 0; n <= b; n, at = n+1, at+5 {
+		for i, v := 4, n; i >= 0; i, v = i-1, v/10 {
+			text[at+i] = byte('0' + v%10)
+		}
+	}
+	all := string(text)
+	out := make([]string, 0, b-a+1)
+	for at := 0; at < len(all); at += 5 {
+		out = append(out, all[at:at+5])
 	}
 	return out, nil
 }

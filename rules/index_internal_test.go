@@ -114,3 +114,31 @@ func TestFactTable(t *testing.T) {
 	}
 	assert.Nil(t, tab.get(0))
 }
+
+// expand reads a code or a range of five-digit codes, zero-padded.
+func TestExpand(t *testing.T) {
+	cases := []struct {
+		tok  string
+		want []string
+		err  string
+	}{
+		{tok: "77002", want: []string{"77002"}},
+		{tok: "G0260", want: []string{"G0260"}},
+		{tok: "00098-00102", want: []string{"00098", "00099", "00100", "00101", "00102"}},
+		{tok: "64999-64999", want: []string{"64999"}},
+		{tok: "99998-99999", want: []string{"99998", "99999"}},
+		{tok: "64421-64420", err: "is not a range"},
+		{tok: "0001-0003", err: "is not a range"},
+		{tok: "A0001-A0003", err: "is not a range"},
+		{tok: "123456", err: "is not a code"},
+	}
+	for _, c := range cases {
+		got, err := expand(c.tok)
+		if c.err != "" {
+			assert.ErrorContains(t, err, c.err, c.tok)
+			continue
+		}
+		require.NoError(t, err, c.tok)
+		assert.Equal(t, c.want, got, c.tok)
+	}
+}
