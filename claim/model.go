@@ -97,7 +97,7 @@ type Line struct {
 
 // Qualifier returns SV101-1, the product or service id qualifier.
 func (l *Line) Qualifier() string {
-	q, _, _ := strings.Cut(l.SV101, string(l.compSep))
+	q, _, _ := cutByte(l.SV101, l.compSep)
 	return q
 }
 
@@ -109,7 +109,7 @@ func (l *Line) Mods() iter.Seq2[int, string] {
 	return func(yield func(int, string) bool) {
 		s := l.SV101
 		for comp := 1; comp <= 6; comp++ {
-			part, rest, more := strings.Cut(s, string(l.compSep))
+			part, rest, more := cutByte(s, l.compSep)
 			if comp >= 3 && part != "" && !yield(comp, part) {
 				return
 			}
@@ -123,11 +123,25 @@ func (l *Line) Mods() iter.Seq2[int, string] {
 
 // Description returns SV101-7, the procedure's description, or "".
 func (l *Line) Description() string {
-	parts := strings.SplitN(l.SV101, string(l.compSep), 8)
-	if len(parts) < 7 {
-		return ""
+	s := l.SV101
+	for range 6 {
+		var more bool
+		if _, s, more = cutByte(s, l.compSep); !more {
+			return ""
+		}
 	}
-	return parts[6]
+	d, _, _ := cutByte(s, l.compSep)
+	return d
+}
+
+// cutByte is strings.Cut at a one-byte separator. (strings.Cut with
+// string(sep) would look for a byte of 0x80 or more as its two-byte UTF-8
+// encoding, and never find it.)
+func cutByte(s string, sep byte) (before, after string, found bool) {
+	if i := strings.IndexByte(s, sep); i >= 0 {
+		return s[:i], s[i+1:], true
+	}
+	return s, "", false
 }
 
 // Modifiers returns the modifiers present, in order.

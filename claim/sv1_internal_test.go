@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/scrub837/scrub837/edi"
@@ -52,4 +53,25 @@ func TestReadSV1Usual(t *testing.T) {
 		}
 	}
 	require.Greater(t, accepted, 2000, "the grammar makes usual SV1s")
+}
+
+// A line's composite reads the same with any one-byte component
+// separator, one of 0x80 or more included.
+func TestLineComposite(t *testing.T) {
+	for _, sep := range []byte{':', '>', 0xA7} {
+		s := string([]byte{sep}) // the byte itself, not the UTF-8 encoding of the rune sep
+		l := Line{SV101: "HC" + s + "77002" + s + s + "51" + s + s + "59" + s + "FLUORO GUIDE" + s + "EXTRA", compSep: sep}
+		assert.Equal(t, "HC", l.Qualifier(), "%q", sep)
+		var mods []string
+		var comps []int
+		for comp, m := range l.Mods() {
+			comps, mods = append(comps, comp), append(mods, m)
+		}
+		assert.Equal(t, []string{"51", "59"}, mods, "%q", sep)
+		assert.Equal(t, []int{4, 6}, comps, "%q", sep)
+		assert.Equal(t, "FLUORO GUIDE", l.Description(), "%q", sep)
+		short := Line{SV101: "HC" + s + "77002" + s + "26", compSep: sep}
+		assert.Equal(t, "", short.Description())
+		assert.Equal(t, []string{"26"}, short.Modifiers())
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -97,4 +98,31 @@ func TestScanErrors(t *testing.T) {
 		assert.ErrorIs(t, err, stop)
 		assert.Equal(t, 3, n)
 	})
+}
+
+// The delimiters are whatever the ISA says, bytes of 0x80 or more
+// included: the demo gets the same verdicts and findings with any. (Line
+// composites were once cut at string(sep), the UTF-8 encoding of a byte
+// of 0x80 or more, and lost their modifiers.)
+func TestAnyDelimiters(t *testing.T) {
+	demo, err := os.ReadFile("../fixtures/demo.x12") // '*', ':' and '~' only as delimiters
+	require.NoError(t, err)
+	verdicts := func(in []byte) []string {
+		var out []string
+		require.NoError(t, scrub.Scan(bytes.NewReader(in), nil, func(v scrub.Verdict) error {
+			line := v.ID + " " + v.Status()
+			for _, f := range v.Findings {
+				line += " " + f.Rule
+			}
+			out = append(out, line)
+			return nil
+		}))
+		return out
+	}
+	want := verdicts(demo)
+	require.Len(t, want, 13)
+	for _, d := range []string{"*>~", "*^~", "*\xa7~", "*\xfe~", "|:\n", "\xb7\xa7\xfd"} {
+		in := strings.NewReplacer("*", d[:1], ":", d[1:2], "~", d[2:]).Replace(string(demo))
+		assert.Equal(t, want, verdicts([]byte(in)), "delimiters %q", d)
+	}
 }
