@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -107,22 +108,89 @@ func TestScanErrors(t *testing.T) {
 func TestAnyDelimiters(t *testing.T) {
 	demo, err := os.ReadFile("../fixtures/demo.x12") // '*', ':' and '~' only as delimiters
 	require.NoError(t, err)
-	verdicts := func(in []byte) []string {
-		var out []string
-		require.NoError(t, scrub.Scan(bytes.NewReader(in), nil, func(v scrub.Verdict) error {
-			line := v.ID + " " + v.Status()
-			for _, f := range v.Findings {
-				line += " " + f.Rule
-			}
-			out = append(out, line)
-			return nil
-		}))
-		return out
-	}
-	want := verdicts(demo)
+	want, err := verdictLines(demo)
+	require.NoError(t, err)
 	require.Len(t, want, 13)
-	for _, d := range []string{"*>~", "*^~", "*\xa7~", "*\xfe~", "|:\n", "\xb7\xa7\xfd"} {
-		in := strings.NewReplacer("*", d[:1], ":", d[1:2], "~", d[2:]).Replace(string(demo))
-		assert.Equal(t, want, verdicts([]byte(in)), "delimiters %q", d)
+	for _, d := range []string{"*>~", "*^~", "*\xa7~", "*\xfe~", "|:\n", "\xb7\xa7\xfd", "\x1d\x1f\x1e"} {
+		got, err := verdictLines([]byte(strings.NewReplacer("*", d[:1], ":", d[1:2], "~", d[2:]).Replace(string(demo))))
+		require.NoError(t, err)
+		assert.Equal(t, want, got, "delimiters %q", d)
 	}
+}
+
+// verdictLines is each claim's id, status and finding rules, one line a
+// claim, as Scan hands them over.
+func verdictLines(in []byte) ([]string, error) {
+	var out []string
+	err := scrub.Scan(bytes.NewReader(in), nil, func(v scrub.Verdict) error {
+		line := v.ID + " " + v.Status()
+		for _, f := range v.Findings {
+			line += " " + f.Rule
+		}
+		out = append(out, line)
+		return nil
+	})
+	return out, err
+}
+
+// FuzzDelimiters: an interchange written with other delimiters (each of its
+// three swapped for a byte the input does not hold) gets the same verdicts
+// and findings, claim by claim.
+//
+//	go test ./scrub -run '^$' -fuzz FuzzDelimiters
+func FuzzDelimiters(f *testing.F) {
+	// Other delimiters: punctuation, bytes of 0x80 or more, the ASCII
+	// separators some senders use (GS, RS, US).
+	candidates := []byte{'!', '|', '^', '>', '{', '}', 0xA7, 0xB7, 0xFD, 0x1D, 0x1E, 0x1F}
+	for i, b := range build.SeedCorpus(32<<10, "../fixtures/*.x12", "../fixtures/situations/*.x12", "../fixtures/envelopes/*.x12") {
+		f.Add(b, uint8(i))
+	}
+	demo, err := os.ReadFile("../fixtures/demo.x12")
+	require.NoError(f, err)
+	for pick := range candidates { // the demo with every choice of delimiters
+		f.Add(demo, uint8(pick))
+	}
+	f.Fuzz(func(t *testing.T, in []byte, pick uint8) {
+		at := bytes.Index(in, []byte("ISA"))
+		if at < 0 || len(in)-at < edi.ISALength || bytes.Count(in, []byte("ISA")) != 1 {
+			return // one interchange, its ISA at its full width
+		}
+		old := []byte{in[at+3], in[at+104], in[at+105]}
+		var repl []byte
+		for k := range candidates {
+			c := candidates[(int(pick)+k)%len(candidates)]
+			if len(repl) < 3 && bytes.IndexByte(in, c) < 0 {
+				repl = append(repl, c)
+			}
+		}
+		for i, c := range old {
+			if len(repl) < 3 || c == ' ' || c == '\t' || c == '\r' || c == '\n' || c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z' ||
+				bytes.IndexByte(old[:i], c) >= 0 {
+				return // no room for others, or delimiters the reader refuses or would read apart
+			}
+		}
+		out := bytes.Clone(in)
+		for k, c := range out {
+			if i := bytes.IndexByte(old, c); i >= 0 {
+				out[k] = repl[i]
+			}
+		}
+		want, werr := verdictLines(in)
+		got, gerr := verdictLines(out)
+		for i, line := range got { // a claim id holding a component separator holds the new one
+			b := []byte(line)
+			for k, c := range b {
+				if j := bytes.IndexByte(repl, c); j >= 0 {
+					b[k] = old[j]
+				}
+			}
+			got[i] = string(b)
+		}
+		if (werr == nil) != (gerr == nil) {
+			t.Fatalf("delimiters %q -> %q: error %v, then %v", old, repl, werr, gerr)
+		}
+		if !reflect.DeepEqual(want, got) {
+			t.Fatalf("delimiters %q -> %q:\n%q\n%q", old, repl, want, got)
+		}
+	})
 }
