@@ -460,7 +460,7 @@ func (p *Parser) openTx(seg *Segment) {
 		// large as the input's rest, up to a production transaction's size,
 		// so that it is not grown to it. Pages not written cost nothing.
 		hint.raw = int(min(p.Size-seg.SpanOffset, firstHint))
-		hint.segs = hint.raw / 16
+		hint.segs = hint.raw / 32 // 837P segments average 25-40 bytes; an index too small doubles
 	}
 	buf := getBuffers(hint)
 	tx := &Transaction{Interchange: p.ic, Group: p.grp, Index: p.grp.Transactions, Offset: seg.SpanOffset,

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"github.com/scrub837/scrub837/edi"
 	"github.com/scrub837/scrub837/finding"
@@ -31,7 +32,8 @@ type Options struct {
 	// its claims, so that a wrong trailer rejects them (edi.Parser).
 	TrailersFirst bool
 
-	written int // claims written, for Progress
+	written int          // claims written, for Progress
+	render  *renderState // the printers' output buffers, kept across the inputs of a Batch
 }
 
 // slot carries one item through the pipeline; done closes when its
@@ -52,7 +54,8 @@ func (o *Options) process(s *slot) {
 	s.res = o.Engine.scrub(s.it.Tx, s.scr)
 	s.out = make([][]byte, len(o.Printers))
 	for i, p := range o.Printers {
-		s.out[i] = p.Render(renderBuffer(), s.res)
+		s.out[i] = p.Render(o.render.buffer(i), s.res)
+		o.render.rendered(i, len(s.out[i]))
 	}
 	// Rendered: the model's claims are read no more. Counted first (the
 	// summary adds it later), then handed back, so that transactions
@@ -110,8 +113,8 @@ func (o *Options) write(s *slot, sum *finding.Summary) error {
 			s.scr, s.res = nil, nil
 		}
 	}
-	for _, b := range s.out {
-		putRenderBuffer(b) // every printer has written its bytes
+	for i, b := range s.out {
+		o.render.put(i, b) // every printer has written its bytes
 	}
 	return nil
 }
@@ -140,6 +143,9 @@ func Run(name string, r io.Reader, o Options, sum *finding.Summary) error {
 		if int64(x.Len()) == x.Size() { // nothing read yet
 			p.Source, p.Size = x, x.Size()
 		}
+	}
+	if o.render == nil || len(o.render.printers) != len(o.Printers) {
+		o.render = newRenderState(len(o.Printers), o.Jobs)
 	}
 	sum.Files++
 	var err error
@@ -238,18 +244,58 @@ func (o *Options) parallel(p *edi.Parser, sum *finding.Summary) error {
 	return werr
 }
 
-// freeRender holds rendered-output buffers. Like the transaction arrays it
-// is a free list, not a sync.Pool: under the command's memory limit the
-// collector runs often, and a pool emptied each time regrows every buffer.
-var freeRender = mem.NewFreeList[[]byte](8)
-
-func renderBuffer() []byte {
-	return freeRender.Get(func() []byte { return make([]byte, 0, 256<<10) })[:0]
+// renderState holds each printer's rendered-output buffers for reuse, and
+// the largest output it has rendered: a new buffer is made that large at
+// once, not grown to it (each step of growth is a copy into fresh memory,
+// and the old arrays are garbage the collector would have to run for; with
+// two jobs the first transactions' growth alone brought one collection to a
+// run that otherwise needs none). Each printer has its own list: one list
+// for all would hand a text report's small buffer to the NDJSON printer.
+// Like the transaction arrays they are free lists, not sync.Pools: under
+// the command's memory limit the collector would empty a pool.
+type renderState struct {
+	printers []renderBuffers
 }
 
-func putRenderBuffer(b []byte) {
+type renderBuffers struct {
+	free    mem.FreeList[[]byte]
+	largest atomic.Int64
+}
+
+func newRenderState(printers, jobs int) *renderState {
+	r := &renderState{printers: make([]renderBuffers, printers)}
+	for i := range r.printers {
+		r.printers[i].free = mem.NewFreeList[[]byte](max(jobs, 1) + 2) // one per transaction in flight
+	}
+	return r
+}
+
+// buffer returns an empty buffer for printer i, with room for the largest
+// output it has rendered and an eighth more.
+func (r *renderState) buffer(i int) []byte {
+	want := int(r.printers[i].largest.Load())
+	want = max(want+want/8, 64<<10)
+	b := r.printers[i].free.Get(func() []byte { return make([]byte, 0, want) })
+	if cap(b) < want*8/9 { // kept from before a larger output: replaced, not grown
+		b = make([]byte, 0, want)
+	}
+	return b[:0]
+}
+
+// rendered notes that printer i rendered n bytes.
+func (r *renderState) rendered(i, n int) {
+	for l := &r.printers[i].largest; ; {
+		old := l.Load()
+		if int64(n) <= old || l.CompareAndSwap(old, int64(n)) {
+			return
+		}
+	}
+}
+
+// put keeps printer i's buffer b for reuse once its bytes are written.
+func (r *renderState) put(i int, b []byte) {
 	if cap(b) == 0 || cap(b) > 64<<20 {
 		return
 	}
-	freeRender.Put(b)
+	r.printers[i].free.Put(b)
 }

@@ -148,6 +148,9 @@ type Batch struct {
 func (b *Batch) Files(names []string) (sum finding.Summary, whole bool, err error) {
 	whole = true
 	start := time.Now()
+	if b.render == nil { // the inputs share the printers' buffers
+		b.render = newRenderState(len(b.Printers), b.Jobs)
+	}
 	problem := func(format string, args ...any) {
 		whole = false
 		if b.Problem != nil {
