@@ -39,106 +39,148 @@ const scanChunk = 4 << 20
 // IEA segments. It looks at the first bytes of each segment only. Input it
 // cannot follow (no ISA, a segment longer than a chunk) ends the scan with
 // what it has: the parser then falls back to finding trailer faults late.
+// A large input is scanned in two halves at once (scanHalves).
 func scanEnvelopes(r io.ReaderAt, size int64) *envScan {
+	if size >= parallelScan {
+		return scanHalves(r, size, size/2, scanChunk, true)
+	}
 	return scanEnvelopesIn(r, size, scanChunk, true)
 }
 
-// scanEnvelopesIn is scanEnvelopes reading chunk bytes at a time; fast
-// false turns the word-at-a-time skip off, so that every segment goes
-// through the general path (tests compare the two, with small chunks that
-// put segments across buffer edges).
+// parallelScan is the smallest input scanned in two halves at once: below
+// it the second goroutine costs more than it saves.
+const parallelScan = 16 << 20
+
+// scanEnvelopesIn is scanEnvelopes reading chunk bytes at a time, in one
+// pass; fast false turns the word-at-a-time skip off, so that every
+// segment goes through the general path (tests compare the two, with small
+// chunks that put segments across buffer edges).
 func scanEnvelopesIn(r io.ReaderAt, size int64, chunk int, fast bool) *envScan {
-	sc := &envScan{groups: map[int64]*groupScan{}, ics: map[int64]*icScan{}}
-	buf := make([]byte, chunk)
-	var d Delimiters
-	var ic *icScan
-	var g *groupScan
-	var base int64 // offset of buf[0]
-	n, _ := r.ReadAt(buf, 0)
-	b := buf[:n]
-	i := 0
-	// giveUp ends a scan that cannot follow the input: what it had not
-	// seen close is unknown, not missing, and is left to the parser.
-	giveUp := func() *envScan {
-		for k, g := range sc.groups {
+	s := newEnvScanner(r, size, chunk, fast, 0, size)
+	s.run()
+	return s.result()
+}
+
+// envScanner scans the segments that start in [from, stop) (the last may
+// run past stop), keeping the interchange and group open at its end.
+type envScanner struct {
+	sc          *envScan
+	r           io.ReaderAt
+	size, stop  int64
+	chunk       int
+	fast        bool
+	buf, b      []byte
+	i           int
+	base        int64 // offset of buf[0]
+	d           Delimiters
+	ic          *icScan
+	g           *groupScan
+	gaveUp      bool
+	openedUnder []int64 // groups opened under the interchange open at from (scanHalves)
+	outer       *icScan // that interchange, a stand-in in the second half
+}
+
+func newEnvScanner(r io.ReaderAt, size int64, chunk int, fast bool, from, stop int64) *envScanner {
+	s := &envScanner{sc: &envScan{groups: map[int64]*groupScan{}, ics: map[int64]*icScan{}},
+		r: r, size: size, stop: stop, chunk: chunk, fast: fast, buf: make([]byte, chunk), base: from}
+	n, _ := r.ReadAt(s.buf, from)
+	s.b = s.buf[:n]
+	return s
+}
+
+// refill keeps b[i:] and reads more behind it.
+func (s *envScanner) refill() bool {
+	if s.base+int64(len(s.b)) >= s.size {
+		return false
+	}
+	rest := copy(s.buf, s.b[s.i:])
+	s.base += int64(s.i)
+	m, _ := s.r.ReadAt(s.buf[rest:], s.base+int64(rest))
+	s.b, s.i = s.buf[:rest+m], 0
+	return m > 0
+}
+
+// result is what the scan saw; after giving up, what it had not seen close
+// is unknown, not missing, and is left to the parser.
+func (s *envScanner) result() *envScan {
+	if s.gaveUp {
+		for k, g := range s.sc.groups {
 			if !g.ge {
-				delete(sc.groups, k)
+				delete(s.sc.groups, k)
 			}
 		}
-		for k, ic := range sc.ics {
+		for k, ic := range s.sc.ics {
 			if !ic.iea {
-				delete(sc.ics, k)
+				delete(s.sc.ics, k)
 			}
 		}
-		return sc
 	}
-	refill := func() bool { // keeps b[i:], reads more behind it
-		if base+int64(len(b)) >= size {
-			return false
-		}
-		rest := copy(buf, b[i:])
-		base += int64(i)
-		m, _ := r.ReadAt(buf[rest:], base+int64(rest))
-		b, i = buf[:rest+m], 0
-		return m > 0
-	}
+	return s.sc
+}
+
+// run scans up to the first segment that starts at or after stop, or to
+// the end of the input, or until it cannot follow the input (gaveUp).
+func (s *envScanner) run() {
 	for {
 		// The next segment's start: past white space.
 		for {
-			for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
-				i++
+			for s.i < len(s.b) && isSpace(s.b[s.i]) {
+				s.i++
 			}
-			if len(b)-i >= ISALength+8 || !refill() {
+			if len(s.b)-s.i >= ISALength+8 || !s.refill() {
 				break
 			}
 		}
-		if i >= len(b) {
-			return sc
+		if s.i >= len(s.b) || s.base+int64(s.i) >= s.stop {
+			return
 		}
+		b, i, d := s.b, s.i, s.d
 		seg := b[i:]
-		at := base + int64(i)
+		at := s.base + int64(i)
 		if bytes.HasPrefix(seg, []byte("ISA")) {
 			nd, isaLen, err := ParseISA(seg)
 			if err != nil {
-				return giveUp()
+				s.gaveUp = true
+				return
 			}
-			d = nd
-			ic = &icScan{}
-			sc.ics[at] = ic
-			g = nil
-			i += isaLen
+			s.d = nd
+			s.ic = &icScan{}
+			s.sc.ics[at] = s.ic
+			s.g = nil
+			s.i += isaLen
 			continue
 		}
 		if d.Segment == 0 { // before the first ISA: a byte-order mark, text
 			k := bytes.Index(seg, []byte("ISA"))
 			if k < 0 {
-				return sc
+				return
 			}
-			i += k
+			s.i += k
 			continue
 		}
 		// Most segments are none of these: skip to the next one that is,
 		// eight bytes at a time. Near the buffer's end, and for a segment
 		// whose terminator is not before the guard, the general path below
 		// goes on, segment by segment: the terminator may be in the guard.
-		if fast && len(b)-i > scanGuard && !envelopeAt(seg, d) {
+		if s.fast && len(b)-i > scanGuard && !envelopeAt(seg, d) {
 			if next := nextEnvelope(b, i, len(b)-scanGuard, d); next > i {
-				i = next
+				s.i = next
 				continue
 			}
 		}
 		end := bytes.IndexByte(seg, d.Segment)
 		for end < 0 {
-			if len(b)-i >= chunk {
-				return giveUp() // a segment longer than a chunk
+			if len(s.b)-s.i >= s.chunk {
+				s.gaveUp = true // a segment longer than a chunk
+				return
 			}
-			if !refill() {
-				return sc // the input ends inside a segment: cut off
+			if !s.refill() {
+				return // the input ends inside a segment: cut off
 			}
-			seg = b[i:]
+			seg = s.b[s.i:]
 			end = bytes.IndexByte(seg, d.Segment)
 		}
-		at = base + int64(i)
+		at = s.base + int64(s.i)
 		content := seg[:end]
 		if d.Segment == '\n' {
 			content = bytes.TrimSuffix(content, []byte("\r"))
@@ -146,30 +188,123 @@ func scanEnvelopesIn(r io.ReaderAt, size int64, chunk int, fast bool) *envScan {
 		id, rest, _ := bytes.Cut(content, []byte{d.Element})
 		switch string(id) {
 		case "GS":
-			if ic != nil {
-				ic.groups++
-				g = &groupScan{control: string(element(bytes.Split(content, []byte{d.Element}), 6))}
-				sc.groups[at] = g
+			if s.ic != nil {
+				s.ic.groups++
+				s.g = &groupScan{control: string(element(bytes.Split(content, []byte{d.Element}), 6))}
+				s.sc.groups[at] = s.g
+				if s.ic == s.outer {
+					s.openedUnder = append(s.openedUnder, at)
+				}
 			}
 		case "ST":
-			if g != nil {
-				g.sets++
+			if s.g != nil {
+				s.g.sets++
 			}
 		case "GE":
-			if g != nil {
-				g.ge = true
-				g.ge01, g.ge02 = elements2(rest, d.Element)
-				g = nil
+			if s.g != nil {
+				s.g.ge = true
+				s.g.ge01, s.g.ge02 = elements2(rest, d.Element)
+				s.g = nil
 			}
 		case "IEA":
-			if ic != nil {
-				ic.iea = true
-				ic.iea01, ic.iea02 = elements2(rest, d.Element)
-				ic = nil
+			if s.ic != nil {
+				s.ic.iea = true
+				s.ic.iea01, s.ic.iea02 = elements2(rest, d.Element)
+				s.ic = nil
 			}
 		}
-		i += end + 1
+		s.i += end + 1
 	}
+}
+
+// scanHalves is scanEnvelopesIn with the input cut in two at the first
+// terminator from mid on, each half scanned on its own goroutine: the pass
+// runs before any claim is answered, and with two cores it then takes half
+// the time. The second half starts inside whatever interchange and group
+// the first leaves open: stand-ins take its counts and trailers, and are
+// folded into them. Should the first half end under other delimiters than
+// the ones the cut was made with (an interchange with delimiters of its
+// own), or the first interchange not start before mid, the input is
+// scanned in one pass. The result is exactly scanEnvelopesIn's (tests and
+// FuzzScanEnvelopes compare them at every cut).
+func scanHalves(r io.ReaderAt, size, mid int64, chunk int, fast bool) *envScan {
+	head := make([]byte, min(size, 4<<10))
+	n, _ := r.ReadAt(head, 0)
+	k := bytes.Index(head[:n], []byte("ISA"))
+	if k < 0 || int64(k) >= mid {
+		return scanEnvelopesIn(r, size, chunk, fast)
+	}
+	d, _, err := ParseISA(head[k:n])
+	if err != nil || isSpace(d.Segment) {
+		return scanEnvelopesIn(r, size, chunk, fast)
+	}
+	cut := terminatorFrom(r, size, mid, d.Segment) // the second half starts after it
+	if cut < 0 {
+		return scanEnvelopesIn(r, size, chunk, fast)
+	}
+	first := newEnvScanner(r, size, chunk, fast, 0, cut)
+	second := newEnvScanner(r, size, chunk, fast, cut, size)
+	second.d = d
+	second.outer, second.g = &icScan{}, &groupScan{}
+	second.ic = second.outer
+	outerGroup := second.g
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		second.run()
+	}()
+	first.run()
+	<-done
+	switch {
+	case first.gaveUp:
+		return first.result() // the one pass stops there too
+	case first.d != d:
+		return scanEnvelopesIn(r, size, chunk, fast)
+	}
+	sc := first.sc
+	for at, g := range second.sc.groups {
+		sc.groups[at] = g
+	}
+	for at, ic := range second.sc.ics {
+		sc.ics[at] = ic
+	}
+	// The group and interchange open where the halves meet take what the
+	// second half counted under their stand-ins, and their trailers.
+	if g := first.g; g != nil {
+		g.sets += outerGroup.sets
+		if outerGroup.ge {
+			g.ge, g.ge01, g.ge02 = true, outerGroup.ge01, outerGroup.ge02
+		}
+	}
+	if ic := first.ic; ic != nil {
+		ic.groups += second.outer.groups
+		if second.outer.iea {
+			ic.iea, ic.iea01, ic.iea02 = true, second.outer.iea01, second.outer.iea02
+		}
+	} else if len(second.openedUnder) > 0 {
+		// A GS after an IEA and before the next ISA: the one pass ignores
+		// it and goes on counting into the group left open before; the
+		// second half cannot know. Rare enough to scan again in one pass.
+		return scanEnvelopesIn(r, size, chunk, fast)
+	}
+	merged := &envScanner{sc: sc, gaveUp: second.gaveUp}
+	return merged.result()
+}
+
+// terminatorFrom returns the offset just after the first byte t at or
+// after from, or -1.
+func terminatorFrom(r io.ReaderAt, size, from int64, t byte) int64 {
+	buf := make([]byte, 64<<10)
+	for at := from; at < size; at += int64(len(buf)) {
+		n, _ := r.ReadAt(buf, at)
+		if n <= 0 {
+			return -1
+		}
+		if k := bytes.IndexByte(buf[:n], t); k >= 0 {
+			return at + int64(k) + 1
+		}
+	}
+	return -1
 }
 
 // scanGuard is how many bytes the fast path leaves at a buffer's end: room

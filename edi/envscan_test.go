@@ -81,15 +81,60 @@ func TestScanEnvelopesFastAgrees(t *testing.T) {
 	for _, in := range inputs {
 		assertSameScan(t, in)
 	}
+
+	// Two halves cut at every byte of inputs whose envelopes the one pass
+	// reads in unusual ways: a group left open before an IEA, a GS and STs
+	// between an IEA and the next ISA, an interchange with delimiters of
+	// its own, trailers with missing elements.
+	other := strings.NewReplacer("*", "|", "~", "!", ":", ">").Replace(isa)
+	odd := []string{
+		isa + "GS*HC*A*B*1*2*7~ST*837*1~NM1*X~SE*2*1~IEA*1*000000001~GS*HC*A*B*1*2*8~ST*837*2~ST*837*3~GE*2*8~" + isa + "GS*HC*A*B*1*2*9~ST*837*4~GE*1*9~IEA*1*000000001~",
+		isa + "GS*HC*A*B*1*2*7~ST*837*1~SE*2*1~GE*1*7~" + other + "GS|HC|A|B|1|2|8!ST|837|1!GE|1|8!IEA|1|000000001!" + isa + "GS*HC~ST~GE~IEA~",
+		isa + "GS*HC*A*B*1*2*7~ST*837*1~NM1*IL*1*ST*GE~SE*2*1~ST*837*2~SE*2*2~GE~IEA*~",
+	}
+	r := func(in string) { // every cut, segment-by-segment and fast, chunks that split segments
+		b := []byte(in)
+		want := scanEnvelopesIn(bytes.NewReader(b), int64(len(b)), 4*ISALength, false)
+		for mid := int64(0); mid <= int64(len(b)); mid++ {
+			for _, fast := range []bool{true, false} {
+				got := scanHalves(bytes.NewReader(b), int64(len(b)), mid, 4*ISALength+13, fast)
+				require.Equal(t, want, got, "cut from %d, fast %v: %q", mid, fast, in)
+			}
+		}
+	}
+	for _, in := range odd {
+		r(in)
+		r("\xef\xbb\xbf  " + in)
+	}
 }
 
 func assertSameScan(t *testing.T, in []byte) {
 	t.Helper()
 	r := bytes.NewReader(in)
+	size := int64(len(in))
+	// Cuts for the two-half scan: thirds, and on and around every
+	// envelope segment and terminator-like byte of the first 2 KB past the
+	// middle.
+	thirds := []int64{size / 3, size / 2, 2 * size / 3}
+	cuts := thirds
+	for k := size / 2; k < min(size, size/2+512); k++ {
+		switch in[k] {
+		case '~', '\n', '|', 'G', 'S', 'I':
+			cuts = append(cuts, k, k+1)
+		}
+	}
 	for _, chunk := range []int{scanChunk, 4 * ISALength, 4*ISALength + 13} {
-		want := scanEnvelopesIn(r, int64(len(in)), chunk, false)
-		got := scanEnvelopesIn(r, int64(len(in)), chunk, true)
+		want := scanEnvelopesIn(r, size, chunk, false)
+		got := scanEnvelopesIn(r, size, chunk, true)
 		require.Equal(t, want, got, "chunk %d: %.200q", chunk, in)
+		at := cuts
+		if chunk == scanChunk {
+			at = thirds // a 4 MiB buffer a scan: the small chunks take the many cuts
+		}
+		for _, mid := range at {
+			got := scanHalves(r, size, mid, chunk, chunk != 4*ISALength)
+			require.Equal(t, want, got, "two halves cut from %d, chunk %d: %.200q", mid, chunk, in)
+		}
 	}
 }
 
@@ -129,7 +174,8 @@ func BenchmarkScanEnvelopes(b *testing.B) {
 		name string
 		scan func() *envScan
 	}{
-		{"fast", func() *envScan { return scanEnvelopes(r, int64(in.Len())) }},
+		{"two-halves", func() *envScan { return scanEnvelopes(r, int64(in.Len())) }},
+		{"one-pass", func() *envScan { return scanEnvelopesIn(r, int64(in.Len()), scanChunk, true) }},
 		{"segment-by-segment", func() *envScan { return scanEnvelopesIn(r, int64(in.Len()), scanChunk, false) }},
 	} {
 		b.Run(c.name, func(b *testing.B) {
