@@ -112,13 +112,3 @@ func TestNCCIUnitsOnceAndOverrides(t *testing.T) {
 		}
 	}
 }
-
-// Decoding the embedded tables: measured, and well under the 50 ms that
-// start-up may take (go test -bench NCCILoad ./rules).
-func BenchmarkNCCILoad(b *testing.B) {
-	for b.Loop() {
-		if _, _, err := rules.DecodeNCCI(); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
