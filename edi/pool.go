@@ -15,7 +15,24 @@ type txBuffers struct {
 	segs []Seg
 }
 
-var freeBuffers = mem.NewFreeList[*txBuffers](4)
+// freeBuffers keeps the arrays of a few large transactions; freeSmall
+// those of small ones, as many as a pipeline holds at once when it hands
+// them to its workers several at a time (scrub: up to 32 a slot).
+var (
+	freeBuffers = mem.NewFreeList[*txBuffers](4)
+	freeSmall   = mem.NewFreeList[*txBuffers](128)
+)
+
+// SmallTransaction is the most bytes a small transaction has.
+const SmallTransaction = 16 << 10
+
+// buffersFor is the free list for arrays that hold raw bytes.
+func buffersFor(raw int) mem.FreeList[*txBuffers] {
+	if raw < SmallTransaction {
+		return freeSmall
+	}
+	return freeBuffers
+}
 
 // maxHint bounds the room a new transaction's arrays are made with: a
 // production transaction of 5,000 claims takes a few MB, and a larger one
@@ -32,14 +49,17 @@ const firstHint = 4 << 20
 // by doubling: with several transactions in flight, growing each new array
 // from a small one copies it again and again.
 func getBuffers(hint sizeHint) *txBuffers {
-	b := freeBuffers.Get(func() *txBuffers { return &txBuffers{} })
+	b := buffersFor(hint.raw).Get(func() *txBuffers { return &txBuffers{} })
 	// A recycled array that held the largest transaction is kept as it is:
 	// only a smaller one is replaced, not one short of the margin.
+	// Nothing seen yet: room to start with. Small transactions get arrays
+	// their size, not that room: a run may hold dozens of them at once
+	// (scrub hands them over several at a time), more than the list keeps.
 	if raw := min(hint.raw, maxHint); cap(b.raw) < raw || cap(b.raw) == 0 {
-		b.raw = make([]byte, 0, max(raw+raw/8, 64<<10))
+		b.raw = make([]byte, 0, cond(hint.raw == 0, 64<<10, raw+raw/8))
 	}
 	if segs := min(hint.segs, maxHint/int(unsafe.Sizeof(Seg{}))); cap(b.segs) < segs || cap(b.segs) == 0 {
-		b.segs = make([]Seg, 0, max(segs+segs/8, 1024))
+		b.segs = make([]Seg, 0, cond(hint.segs == 0, 1024, segs+segs/8))
 	}
 	return b
 }
@@ -59,7 +79,7 @@ func (t *Transaction) Release() {
 	if t.Raw == nil {
 		return
 	}
-	freeBuffers.Put(&txBuffers{raw: t.Raw[:0], segs: t.Segs[:0]})
+	buffersFor(len(t.Raw)).Put(&txBuffers{raw: t.Raw[:0], segs: t.Segs[:0]})
 	*t = Transaction{}
 }
 
@@ -74,4 +94,11 @@ func extend[T any](s *[]T) *T {
 		*s = mem.Room(*s, 1)[:n+1]
 	}
 	return &(*s)[n]
+}
+
+func cond(c bool, a, b int) int {
+	if c {
+		return a
+	}
+	return b
 }

@@ -11,7 +11,7 @@ import (
 
 // drainBuffers empties the transaction free list, so that getBuffers makes
 // or reuses exactly what a case puts there.
-func drainBuffers() { freeBuffers.Drain() }
+func drainBuffers() { freeBuffers.Drain(); freeSmall.Drain() }
 
 func TestGetBuffersHint(t *testing.T) {
 	segSize := maxHint / int(unsafe.Sizeof(Seg{})) // the most segments a new array is made for

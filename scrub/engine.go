@@ -22,12 +22,24 @@ type Engine struct {
 	// its findings (the command's --ig check).
 	Extra func(m *claim.Model, ci int, out []finding.Finding) []finding.Finding
 	// free recycles scratch between transactions of a run (none in an
-	// Engine not made by New).
-	free mem.FreeList[*scratch]
+	// Engine not made by New); small, between small transactions, which a
+	// run holds dozens of at once (see batchItems): their scratch stays
+	// small, and large transactions' stays a few.
+	free, small mem.FreeList[*scratch]
 }
 
 // New returns an engine over a catalog.
-func New(c *rules.Catalog) *Engine { return &Engine{Catalog: c, free: mem.NewFreeList[*scratch](4)} }
+func New(c *rules.Catalog) *Engine {
+	return &Engine{Catalog: c, free: mem.NewFreeList[*scratch](4), small: mem.NewFreeList[*scratch](4 * batchItems)}
+}
+
+// scratchFor is the list tx's scratch comes from and goes back to.
+func (e *Engine) scratchFor(tx *edi.Transaction) mem.FreeList[*scratch] {
+	if len(tx.Raw) < smallTx {
+		return e.small
+	}
+	return e.free
+}
 
 // scratch is what scrubbing a transaction allocates: its verdicts, its
 // findings and the Checker whose arena holds their text. A run recycles

@@ -15,8 +15,8 @@ import (
 	"github.com/scrub837/scrub837/scrub"
 )
 
-// FuzzScrub runs the engine and every writer on arbitrary input: never a
-// panic (the text report included); clean + rejected hold each claim exactly once; the annotated
+// FuzzScrub runs the engine and every writer on arbitrary input, with one
+// job or three: never a panic (the text report included); clean + rejected hold each claim exactly once; the annotated
 // output is the input plus notes; the 277CA and 999 re-read without
 // structural errors; every claim stays under the billing provider,
 // subscriber and patient it follows. Besides the fuzzer's own byte
@@ -40,7 +40,9 @@ func FuzzScrub(f *testing.F) {
 			&report.AnnotatedPrinter{W: bufs[3]}, &report.SplitPrinter{W: bufs[4]}, &report.SplitPrinter{W: bufs[5], Rejected: true},
 			&report.TextPrinter{W: bufs[6], Color: len(in)%2 == 1}}
 		var sum finding.Summary
-		err := scrub.Run("fuzz", bytes.NewReader(in), scrub.Options{Engine: scrub.New(cat), Printers: printers, TrailersFirst: mutation%2 == 1}, &sum)
+		// One job, or three (the pipeline, small transactions batched).
+		jobs := 1 + 2*int(mutation/2%2)
+		err := scrub.Run("fuzz", bytes.NewReader(in), scrub.Options{Engine: scrub.New(cat), Printers: printers, Jobs: jobs, TrailersFirst: mutation%2 == 1}, &sum)
 		for _, p := range printers {
 			if cerr := p.Close(&sum); cerr != nil {
 				t.Fatal(cerr)

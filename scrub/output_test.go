@@ -117,18 +117,34 @@ func TestParallelOutputIsIdentical(t *testing.T) {
 // after rendering, findings and their text once written, and reused by
 // later transactions while earlier ones (with several jobs) still wait for
 // the writer; nothing may leak between them. The reference recycles nothing.
+//
+// Small transactions are handed to workers several at a time: one-claim
+// sets, and large and small ones in turn, go through the same checks.
 func TestParallelManyTransactions(t *testing.T) {
-	in := build.Batch(build.BatchOptions{Seed: 11, Claims: 3000, PerTx: 97})
-	ref := unrecycled(t, "batch", in)
-	_, seqSum := outputsOf(t, "batch", in, 1)
-	require.Equal(t, 3000, seqSum.Claims)
-	for _, jobs := range []int{1, 2, 3, 8} {
-		par, parSum := outputsOf(t, "batch", in, jobs)
-		for _, f := range formats {
-			assert.Equal(t, string(ref[f]), string(par[f]), "jobs=%d %s", jobs, f)
-		}
-		parSum.Elapsed, seqSum.Elapsed = 0, 0
-		assert.Equal(t, seqSum, parSum, "jobs=%d summary", jobs)
+	mixed := append(build.Batch(build.BatchOptions{Seed: 12, Claims: 400, PerTx: 1}), build.Batch(build.BatchOptions{Seed: 13, Claims: 600, PerTx: 97})...)
+	mixed = append(mixed, build.Batch(build.BatchOptions{Seed: 14, Claims: 500, PerTx: 3})...)
+	for _, c := range []struct {
+		name   string
+		in     []byte
+		claims int
+	}{
+		{"97 claims a set", build.Batch(build.BatchOptions{Seed: 11, Claims: 3000, PerTx: 97}), 3000},
+		{"one claim a set", build.Batch(build.BatchOptions{Seed: 11, Claims: 1500, PerTx: 1}), 1500},
+		{"large and small sets in turn", mixed, 1500},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ref := unrecycled(t, "batch", c.in)
+			_, seqSum := outputsOf(t, "batch", c.in, 1)
+			require.Equal(t, c.claims, seqSum.Claims)
+			for _, jobs := range []int{1, 2, 3, 8} {
+				par, parSum := outputsOf(t, "batch", c.in, jobs)
+				for _, f := range formats {
+					assert.Equal(t, string(ref[f]), string(par[f]), "jobs=%d %s", jobs, f)
+				}
+				parSum.Elapsed, seqSum.Elapsed = 0, 0
+				assert.Equal(t, seqSum, parSum, "jobs=%d summary", jobs)
+			}
+		})
 	}
 }
 

@@ -36,26 +36,61 @@ type Options struct {
 	render  *renderState // the printers' output buffers, kept across the inputs of a Batch
 }
 
-// slot carries one item through the pipeline; done closes when its
-// transaction is scrubbed and rendered.
+// slot carries one item through the pipeline, or several in a row
+// (small transactions, see batchItems); done closes when its transactions
+// are scrubbed and rendered.
 type slot struct {
 	it   edi.Item
 	res  *finding.Result
 	scr  *scratch // recycled once the transaction is written
-	out  [][]byte
+	out  [][]byte // the item's rendered output: a view into the first slot's bufs
 	done chan struct{}
+	more []*slot  // the items after it, handed over with it
+	bufs [][]byte // each printer's buffer, holding the output of it and more
 }
 
+// A worker is handed small transactions several at a time: handing one
+// over (to a worker, then to the writer) costs about as much as scrubbing a
+// one-claim transaction set. A slot takes items while its transactions are
+// under smallTx bytes each, until it holds batchItems items or batchBytes
+// bytes. Their outputs share one buffer per printer, and scratch beyond
+// what the engine keeps is made anew (small, for small transactions).
+const (
+	smallTx    = edi.SmallTransaction
+	batchItems = 32
+	batchBytes = 256 << 10
+)
+
+// process scrubs and renders the slot's transactions, each printer's
+// output of all of them into one buffer.
 func (o *Options) process(s *slot) {
+	s.bufs = make([][]byte, len(o.Printers)) // taken when the first output is rendered
+	o.processOne(s, s)
+	for _, m := range s.more {
+		o.processOne(s, m)
+	}
+	for i, b := range s.bufs {
+		if b != nil {
+			o.render.rendered(i, len(b))
+		}
+	}
+}
+
+func (o *Options) processOne(head, s *slot) {
 	if s.it.Tx == nil {
 		return
 	}
-	s.scr = o.Engine.free.Get(func() *scratch { return &scratch{} })
+	s.scr = o.Engine.scratchFor(s.it.Tx).Get(func() *scratch { return &scratch{} })
 	s.res = o.Engine.scrub(s.it.Tx, s.scr)
 	s.out = make([][]byte, len(o.Printers))
 	for i, p := range o.Printers {
-		s.out[i] = p.Render(o.render.buffer(i), s.res)
-		o.render.rendered(i, len(s.out[i]))
+		if head.bufs[i] == nil { // not while the first transaction was scrubbed: others may need it then
+			head.bufs[i] = o.render.buffer(i)
+		}
+		start := len(head.bufs[i])
+		if r := p.Render(head.bufs[i], s.res); r != nil {
+			head.bufs[i], s.out[i] = r, r[start:len(r):len(r)]
+		}
 	}
 	// Rendered: the model's claims are read no more. Counted first (the
 	// summary adds it later), then handed back, so that transactions
@@ -64,7 +99,21 @@ func (o *Options) process(s *slot) {
 	s.res.Model.Release()
 }
 
+// write writes the slot's items in order, then hands its buffers back.
 func (o *Options) write(s *slot, sum *finding.Summary) error {
+	err := o.writeOne(s, sum)
+	for _, m := range s.more {
+		if err == nil {
+			err = o.writeOne(m, sum)
+		}
+	}
+	for i, b := range s.bufs {
+		o.render.put(i, b) // every printer has written its bytes
+	}
+	return err
+}
+
+func (o *Options) writeOne(s *slot, sum *finding.Summary) error {
 	if s.res != nil {
 		sum.Add(s.res)
 		if s.it.Tx.Unsupported == "" {
@@ -107,14 +156,12 @@ func (o *Options) write(s *slot, sum *finding.Summary) error {
 			o.written += s.it.Tx.CLMs
 			o.Progress(s.it.Tx.Offset+int64(len(s.it.Tx.Raw)), o.written)
 		}
+		list := o.Engine.scratchFor(s.it.Tx)
 		s.it.Tx.Release()
 		if s.scr != nil {
-			o.Engine.free.Put(s.scr) // the summary has counted the findings: nothing reads them now
+			list.Put(s.scr) // the summary has counted the findings: nothing reads them now
 			s.scr, s.res = nil, nil
 		}
-	}
-	for i, b := range s.out {
-		o.render.put(i, b) // every printer has written its bytes
 	}
 	return nil
 }
@@ -224,19 +271,50 @@ func (o *Options) parallel(p *edi.Parser, sum *finding.Summary) error {
 		}
 	}()
 	rep := reporter{o: o}
-	for it, ok := p.Next(); ok; it, ok = p.Next() {
-		s := &slot{it: it, done: make(chan struct{})}
-		rep.see(&s.it)
-		// Queued for the writer first, then handed to a worker: the writer
-		// waits on slots in queue order, and each has reached a worker
-		// before any later one, so nothing waits on a slot no worker has.
+	var head *slot // the slot taking small transactions
+	var headBytes int
+	headTx := false
+	// send queues a slot for the writer first, then hands it to a worker:
+	// the writer waits on slots in queue order, and each has reached a
+	// worker before any later one, so nothing waits on a slot no worker has.
+	send := func(s *slot, tx bool) {
 		order <- s
-		if it.Tx != nil {
+		if tx {
 			work <- s
 		} else {
 			close(s.done)
 		}
 	}
+	flush := func() {
+		if head != nil {
+			send(head, headTx)
+			head, headBytes, headTx = nil, 0, false
+		}
+	}
+	for it, ok := p.Next(); ok; it, ok = p.Next() {
+		s := &slot{it: it}
+		rep.see(&s.it)
+		if it.Tx != nil && len(it.Tx.Raw) >= smallTx {
+			flush()
+			s.done = make(chan struct{})
+			send(s, true)
+			continue
+		}
+		if head == nil {
+			s.done = make(chan struct{})
+			head = s
+		} else {
+			head.more = append(head.more, s)
+		}
+		if it.Tx != nil {
+			headTx = true
+			headBytes += len(it.Tx.Raw)
+		}
+		if len(head.more)+1 >= batchItems || headBytes >= batchBytes || it.Tx == nil && headTx {
+			flush() // full, or an envelope after transactions: no waiting for more
+		}
+	}
+	flush()
 	close(work)
 	close(order)
 	wg.Wait()
