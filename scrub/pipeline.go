@@ -242,7 +242,8 @@ func (o *Options) serial(p *edi.Parser, sum *finding.Summary) error {
 // parallel hands transactions to o.Jobs workers and writes them in input
 // order. The writer holds the oldest slot and the order queue jobs-1 more:
 // one per worker, while the producer parses the next. In flight at most:
-// jobs+1 transactions, whatever the file. (An unbuffered queue would keep
+// jobs+1 slots, each one transaction or up to batchItems small ones
+// (batchBytes at most), whatever the file. (An unbuffered queue would keep
 // only one worker busy: the producer would wait for the writer before it
 // could hand the next transaction to a worker.)
 func (o *Options) parallel(p *edi.Parser, sum *finding.Summary) error {
