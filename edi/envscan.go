@@ -104,18 +104,24 @@ func (s *envScanner) refill() bool {
 // is unknown, not missing, and is left to the parser.
 func (s *envScanner) result() *envScan {
 	if s.gaveUp {
-		for k, g := range s.sc.groups {
-			if !g.ge {
-				delete(s.sc.groups, k)
-			}
-		}
-		for k, ic := range s.sc.ics {
-			if !ic.iea {
-				delete(s.sc.ics, k)
-			}
-		}
+		s.sc.forgetUnclosed()
 	}
 	return s.sc
+}
+
+// forgetUnclosed drops the groups and interchanges whose trailer the scan
+// did not reach.
+func (sc *envScan) forgetUnclosed() {
+	for k, g := range sc.groups {
+		if !g.ge {
+			delete(sc.groups, k)
+		}
+	}
+	for k, ic := range sc.ics {
+		if !ic.iea {
+			delete(sc.ics, k)
+		}
+	}
 }
 
 // run scans up to the first segment that starts at or after stop, or to
@@ -287,8 +293,10 @@ func scanHalves(r io.ReaderAt, size, mid int64, chunk int, fast bool) *envScan {
 		// second half cannot know. Rare enough to scan again in one pass.
 		return scanEnvelopesIn(r, size, chunk, fast)
 	}
-	merged := &envScanner{sc: sc, gaveUp: second.gaveUp}
-	return merged.result()
+	if second.gaveUp { // the one pass stops there too
+		sc.forgetUnclosed()
+	}
+	return sc
 }
 
 // terminatorFrom returns the offset just after the first byte t at or

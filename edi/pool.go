@@ -56,10 +56,10 @@ func getBuffers(hint sizeHint) *txBuffers {
 	// their size, not that room: a run may hold dozens of them at once
 	// (scrub hands them over several at a time), more than the list keeps.
 	if raw := min(hint.raw, maxHint); cap(b.raw) < raw || cap(b.raw) == 0 {
-		b.raw = make([]byte, 0, cond(hint.raw == 0, 64<<10, raw+raw/8))
+		b.raw = make([]byte, 0, roomFor(raw, 64<<10))
 	}
 	if segs := min(hint.segs, maxHint/int(unsafe.Sizeof(Seg{}))); cap(b.segs) < segs || cap(b.segs) == 0 {
-		b.segs = make([]Seg, 0, cond(hint.segs == 0, 1024, segs+segs/8))
+		b.segs = make([]Seg, 0, roomFor(segs, 1024))
 	}
 	return b
 }
@@ -96,9 +96,11 @@ func extend[T any](s *[]T) *T {
 	return &(*s)[n]
 }
 
-func cond(c bool, a, b int) int {
-	if c {
-		return a
+// roomFor is a new array's room for the largest n seen: an eighth more, or
+// first when nothing was seen.
+func roomFor(n, first int) int {
+	if n == 0 {
+		return first
 	}
-	return b
+	return n + n/8
 }
