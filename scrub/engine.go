@@ -17,7 +17,8 @@ import (
 // Engine scrubs transactions. It is safe for concurrent use: transactions
 // are independent.
 type Engine struct {
-	Catalog *rules.Catalog
+	catalog *rules.Catalog
+	built   chan struct{} // closed once catalog is set, for an engine from Later
 	// Extra, when set, runs after the catalog on every claim and appends
 	// its findings (the command's --ig check).
 	Extra func(m *claim.Model, ci int, out []finding.Finding) []finding.Finding
@@ -30,7 +31,30 @@ type Engine struct {
 
 // New returns an engine over a catalog.
 func New(c *rules.Catalog) *Engine {
-	return &Engine{Catalog: c, free: mem.NewFreeList[*scratch](4), small: mem.NewFreeList[*scratch](4 * batchItems)}
+	return &Engine{catalog: c, free: mem.NewFreeList[*scratch](4), small: mem.NewFreeList[*scratch](4 * batchItems)}
+}
+
+// Later returns an engine over the catalog load returns, called on a
+// goroutine of its own: a run reads its input's first transaction while the
+// catalog is built (on another core, when there is one), and scrubbing waits
+// for it. load cannot report an error: it is for a catalog that cannot
+// fail, such as rules.Default.
+func Later(load func() *rules.Catalog) *Engine {
+	e := New(nil)
+	e.built = make(chan struct{})
+	go func() {
+		e.catalog = load()
+		close(e.built)
+	}()
+	return e
+}
+
+// Catalog returns the engine's catalog, once built.
+func (e *Engine) Catalog() *rules.Catalog {
+	if e.built != nil {
+		<-e.built
+	}
+	return e.catalog
 }
 
 // scratchFor is the list tx's scratch comes from and goes back to.
@@ -59,6 +83,7 @@ func (e *Engine) Scrub(tx *edi.Transaction) *finding.Result { return e.scrub(tx,
 // Checker serves the whole transaction.
 func (e *Engine) scrub(tx *edi.Transaction, s *scratch) *finding.Result {
 	m := claim.Build(tx)
+	cat := e.Catalog()
 	n := len(m.Claims)
 	if cap(s.claims) < n {
 		s.claims = make([]finding.ClaimResult, n, n+n/8)
@@ -66,7 +91,7 @@ func (e *Engine) scrub(tx *edi.Transaction, s *scratch) *finding.Result {
 	res := &finding.Result{Tx: tx, Model: m, Claims: s.claims[:n]}
 	clear(res.Claims)
 	if s.checker == nil {
-		s.checker = e.Catalog.NewChecker()
+		s.checker = cat.NewChecker()
 	}
 	k := s.checker
 	k.Reset()
@@ -78,7 +103,7 @@ func (e *Engine) scrub(tx *edi.Transaction, s *scratch) *finding.Result {
 	}
 	for ci := range m.Claims {
 		start := len(all)
-		all = e.check(k, m, ci, all)
+		all = e.check(cat, k, m, ci, all)
 		res.Claims[ci].Rejected = rejects(all[start:])
 		if len(all) > start {
 			// Capped, so that nothing appends over the next claim's findings;
@@ -93,8 +118,8 @@ func (e *Engine) scrub(tx *edi.Transaction, s *scratch) *finding.Result {
 // check appends every finding on claim ci: the transaction's envelope
 // faults (they reject every claim of it), the claim's structural faults,
 // the catalog's rules and Extra.
-func (e *Engine) check(k *rules.Checker, m *claim.Model, ci int, all []finding.Finding) []finding.Finding {
-	x12, _ := e.Catalog.Rule("X12")
+func (e *Engine) check(cat *rules.Catalog, k *rules.Checker, m *claim.Model, ci int, all []finding.Finding) []finding.Finding {
+	x12, _ := cat.Rule("X12")
 	c := &m.Claims[ci]
 	// A claim is accepted only when its interchange, group and transaction
 	// set are: their faults reject every claim in them.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -67,12 +68,15 @@ func outputsOf(t testing.TB, name string, b []byte, jobs int) (map[string][]byte
 	return outputsWith(t, name, b, scrub.Options{Jobs: jobs})
 }
 
-// outputsWith runs every printer with options o (Engine and Printers set
-// here).
+// outputsWith runs every printer with options o (Printers set here, and
+// Engine unless set).
 func outputsWith(t testing.TB, name string, b []byte, o scrub.Options) (map[string][]byte, finding.Summary) {
 	bufs, printers := allPrinters()
 	var sum finding.Summary
-	o.Engine, o.Printers = scrub.New(rules.Default()), printers
+	if o.Engine == nil {
+		o.Engine = scrub.New(rules.Default())
+	}
+	o.Printers = printers
 	require.NoError(t, scrub.Run(name, bytes.NewReader(b), o, &sum))
 	for _, p := range printers {
 		require.NoError(t, p.Close(&sum))
@@ -109,6 +113,29 @@ func TestParallelOutputIsIdentical(t *testing.T) {
 		par, _ := outputs(t, in, 4)
 		for _, f := range formats {
 			assert.Equal(t, string(seq[f]), string(par[f]), "%s %s", in, f)
+		}
+	}
+}
+
+// An engine whose catalog is built while the input is read gives what one
+// built before gives, and builds it once.
+func TestLaterEngine(t *testing.T) {
+	for _, in := range goldenInputs(t) {
+		b, err := os.ReadFile(in)
+		require.NoError(t, err)
+		for _, jobs := range []int{1, 4} {
+			var loads atomic.Int32
+			e := scrub.Later(func() *rules.Catalog {
+				loads.Add(1)
+				return rules.Default()
+			})
+			want, _ := outputsOf(t, in, b, jobs)
+			got, _ := outputsWith(t, in, b, scrub.Options{Engine: e, Jobs: jobs})
+			for _, f := range formats {
+				assert.Equal(t, string(want[f]), string(got[f]), "%s %s jobs %d", in, f, jobs)
+			}
+			require.NotNil(t, e.Catalog())
+			assert.Equal(t, int32(1), loads.Load())
 		}
 	}
 }

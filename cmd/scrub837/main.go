@@ -113,17 +113,12 @@ func (c *config) execute(args []string, stdin io.Reader, stdout, stderr io.Write
 		return 0, nil
 	}
 	tuneCollector()
-	cat, err := rules.Load(c.rules...)
+	eng, err := c.engine()
 	if err != nil {
-		return 2, usageError{"--rules: " + err.Error()}
-	}
-	if len(c.ncci) > 0 {
-		if cat, err = rules.LoadWith(c.rules, c.ncci); err != nil {
-			return 2, usageError{"--ncci: " + err.Error()}
-		}
+		return 2, err
 	}
 	if c.listRules || c.explain != "" {
-		return c.document(cat, stdout)
+		return c.document(eng.Catalog(), stdout)
 	}
 	ack, err := c.ackOptions()
 	if err != nil {
@@ -144,7 +139,7 @@ func (c *config) execute(args []string, stdin io.Reader, stdout, stderr io.Write
 		return 2, err
 	}
 	b := scrub.Batch{
-		Options: scrub.Options{Engine: scrub.New(cat), Printers: printers, Jobs: c.jobs, Largest: memoryLimiter(c.jobs, len(printers)), TrailersFirst: c.trailersFirst},
+		Options: scrub.Options{Engine: eng, Printers: printers, Jobs: c.jobs, Largest: memoryLimiter(c.jobs, len(printers)), TrailersFirst: c.trailersFirst},
 		Stdin:   stdin,
 		Problem: func(msg string) { diag(stderr, "%s", msg) },
 		Notice:  func(msg string) { diag(stderr, "%s", msg) },
@@ -158,9 +153,28 @@ func (c *config) execute(args []string, stdin io.Reader, stdout, stderr io.Write
 		}
 	}
 	if c.ig {
-		b.Engine.Extra = igcheck.New(cat)
+		b.Engine.Extra = igcheck.New(eng.Catalog())
 	}
 	return c.finish(&b, inputs, outs, stderr)
+}
+
+// engine returns the engine over the catalog the flags name. With no file
+// of the user's to read, the embedded catalog, which cannot fail, is built
+// while the run reads its first transaction.
+func (c *config) engine() (*scrub.Engine, error) {
+	if len(c.rules) == 0 && len(c.ncci) == 0 {
+		return scrub.Later(rules.Default), nil
+	}
+	cat, err := rules.Load(c.rules...)
+	if err != nil {
+		return nil, usageError{"--rules: " + err.Error()}
+	}
+	if len(c.ncci) > 0 {
+		if cat, err = rules.LoadWith(c.rules, c.ncci); err != nil {
+			return nil, usageError{"--ncci: " + err.Error()}
+		}
+	}
+	return scrub.New(cat), nil
 }
 
 // finish runs the batch, puts the outputs in place when the run is whole
