@@ -7,6 +7,8 @@
 package scrub
 
 import (
+	"runtime"
+
 	"github.com/scrub837/scrub837/claim"
 	"github.com/scrub837/scrub837/edi"
 	"github.com/scrub837/scrub837/finding"
@@ -34,12 +36,16 @@ func New(c *rules.Catalog) *Engine {
 	return &Engine{catalog: c, free: mem.NewFreeList[*scratch](4), small: mem.NewFreeList[*scratch](4 * batchItems)}
 }
 
-// Later returns an engine over the catalog load returns, called on a
-// goroutine of its own: a run reads its input's first transaction while the
-// catalog is built (on another core, when there is one), and scrubbing waits
-// for it. load cannot report an error: it is for a catalog that cannot
-// fail, such as rules.Default.
+// Later returns an engine over the catalog load returns. With more than
+// one processor to run on, load is called on a goroutine of its own: a run
+// reads its input's first transaction while the catalog is built, and
+// scrubbing waits for it; with one, it is called now (the two would only
+// take turns). load cannot report an error: it is for a catalog that
+// cannot fail, such as rules.Default.
 func Later(load func() *rules.Catalog) *Engine {
+	if runtime.GOMAXPROCS(0) == 1 {
+		return New(load())
+	}
 	e := New(nil)
 	e.built = make(chan struct{})
 	go func() {
