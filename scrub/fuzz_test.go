@@ -23,11 +23,7 @@ import (
 // mutations, mutate renumbers HLs and rewrites segment ids, the faults
 // that once moved claims between providers.
 func FuzzScrub(f *testing.F) {
-	for i, b := range build.SeedCorpus(32<<10, "../fixtures/*.x12", "../fixtures/situations/*.x12", "../fixtures/envelopes/*.x12",
-		"../fixtures/reader/*.x12", "../fixtures/hostile/*.x12") {
-		f.Add(b, uint64(0))
-		f.Add(b, uint64(i+1))
-	}
+	addSeeds(f)
 	cat := rules.Default()
 	f.Fuzz(func(t *testing.T, in []byte, mutation uint64) {
 		in = mutate(in, mutation)
@@ -84,6 +80,16 @@ func FuzzScrub(f *testing.F) {
 	})
 }
 
+// addSeeds seeds a fuzz target over (input, mutation) with every fixture,
+// as written and mutated.
+func addSeeds(f *testing.F) {
+	for i, b := range build.SeedCorpus(32<<10, "../fixtures/*.x12", "../fixtures/situations/*.x12", "../fixtures/envelopes/*.x12",
+		"../fixtures/reader/*.x12", "../fixtures/hostile/*.x12") {
+		f.Add(b, uint64(0))
+		f.Add(b, uint64(i+1))
+	}
+}
+
 // mutate applies the HL and segment-id mutations chosen by m (0: none) to
 // an input whose ISA can be read.
 func mutate(in []byte, m uint64) []byte {
@@ -126,11 +132,7 @@ func mutate(in []byte, m uint64) []byte {
 // builds its catalog while the input is read (Later), none of which may
 // show in what is written.
 func FuzzParallelIdentity(f *testing.F) {
-	for i, b := range build.SeedCorpus(32<<10, "../fixtures/*.x12", "../fixtures/situations/*.x12", "../fixtures/envelopes/*.x12",
-		"../fixtures/reader/*.x12", "../fixtures/hostile/*.x12") {
-		f.Add(b, uint64(0))
-		f.Add(b, uint64(i+1))
-	}
+	addSeeds(f)
 	cat := rules.Default()
 	run := func(in []byte, o scrub.Options) (map[string][]byte, string) {
 		bufs, printers := allPrinters()
