@@ -135,24 +135,11 @@ func FuzzParallelIdentity(f *testing.F) {
 	addSeeds(f)
 	cat := rules.Default()
 	run := func(in []byte, o scrub.Options) (map[string][]byte, string) {
-		bufs, printers := allPrinters()
-		o.Printers = printers
-		var sum finding.Summary
-		err := scrub.Run("fuzz", bytes.NewReader(in), o, &sum)
-		for _, p := range printers {
-			if cerr := p.Close(&sum); cerr != nil && err == nil {
-				err = cerr
-			}
-		}
-		out := map[string][]byte{}
-		for name, b := range bufs {
-			out[name] = b.Bytes()
-		}
-		msg := ""
+		out, _, err := runAll("fuzz", in, o)
 		if err != nil {
-			msg = err.Error()
+			return out, err.Error()
 		}
-		return out, msg
+		return out, ""
 	}
 	f.Fuzz(func(t *testing.T, in []byte, mutation uint64) {
 		in = mutate(in, mutation)

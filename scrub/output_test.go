@@ -71,21 +71,32 @@ func outputsOf(t testing.TB, name string, b []byte, jobs int) (map[string][]byte
 // outputsWith runs every printer with options o (Printers set here, and
 // Engine unless set).
 func outputsWith(t testing.TB, name string, b []byte, o scrub.Options) (map[string][]byte, finding.Summary) {
-	bufs, printers := allPrinters()
-	var sum finding.Summary
 	if o.Engine == nil {
 		o.Engine = scrub.New(rules.Default())
 	}
+	out, sum, err := runAll(name, b, o)
+	require.NoError(t, err)
+	return out, sum
+}
+
+// runAll runs every printer with options o (Printers set here) and closes
+// them: each format's output, the summary, and the run's error or else
+// the first printer's.
+func runAll(name string, b []byte, o scrub.Options) (map[string][]byte, finding.Summary, error) {
+	bufs, printers := allPrinters()
 	o.Printers = printers
-	require.NoError(t, scrub.Run(name, bytes.NewReader(b), o, &sum))
+	var sum finding.Summary
+	err := scrub.Run(name, bytes.NewReader(b), o, &sum)
 	for _, p := range printers {
-		require.NoError(t, p.Close(&sum))
+		if cerr := p.Close(&sum); err == nil {
+			err = cerr
+		}
 	}
 	out := map[string][]byte{}
 	for f, b := range bufs {
 		out[f] = b.Bytes()
 	}
-	return out, sum
+	return out, sum, err
 }
 
 func TestGoldenOutputs(t *testing.T) {
