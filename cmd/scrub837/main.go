@@ -165,14 +165,14 @@ func (c *config) engine() (*scrub.Engine, error) {
 	if len(c.rules) == 0 && len(c.ncci) == 0 {
 		return scrub.Later(rules.Default), nil
 	}
-	cat, err := rules.Load(c.rules...)
+	cat, err := rules.LoadWith(c.rules, c.ncci)
 	if err != nil {
-		return nil, usageError{"--rules: " + err.Error()}
-	}
-	if len(c.ncci) > 0 {
-		if cat, err = rules.LoadWith(c.rules, c.ncci); err != nil {
-			return nil, usageError{"--ncci: " + err.Error()}
+		// Which flag's file it was: the --rules files alone are read again
+		// (only when something failed; a good run builds the catalog once).
+		if _, rerr := rules.Load(c.rules...); rerr != nil {
+			return nil, usageError{"--rules: " + rerr.Error()}
 		}
+		return nil, usageError{"--ncci: " + err.Error()}
 	}
 	return scrub.New(cat), nil
 }

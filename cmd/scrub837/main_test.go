@@ -88,6 +88,9 @@ func TestExitStatus(t *testing.T) {
 		{"conflicting modes", []string{"--list-rules", "--explain", "MOD-50"}, 2, "cannot be combined"},
 		{"clean and rejected to one path", []string{"--clean", "x.x12", "--rejected", "x.x12", "fixtures/demo.x12"}, 2, "both write x.x12"},
 		{"broken rules file", []string{"--rules", "cmd/scrub837/testdata/broken.rules", "fixtures/demo.x12"}, 2, "broken.rules:2: unknown rule id"},
+		{"broken ncci file", []string{"--ncci", "cmd/scrub837/testdata/broken.rules", "fixtures/demo.x12"}, 2, "--ncci: cmd/scrub837/testdata/broken.rules:1: expected a CMS NCCI file"},
+		{"good ncci file", []string{"--ncci", "rules/data/ncci/aoc-2026q3.tsv", "fixtures/demo.x12"}, 1, ""},
+		{"broken rules and ncci files", []string{"--rules", "cmd/scrub837/testdata/broken.rules", "--ncci", "cmd/scrub837/testdata/broken.rules", "fixtures/demo.x12"}, 2, "--rules: cmd/scrub837/testdata/broken.rules:2: unknown rule id"},
 		{"missing file", []string{"fixtures/nope.x12"}, 2, "fixtures/nope.x12: open"},
 		{"stdin twice", []string{"-", "-"}, 2, "more than once"},
 	}
