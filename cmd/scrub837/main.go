@@ -138,8 +138,12 @@ func (c *config) execute(args []string, stdin io.Reader, stdout, stderr io.Write
 		outs.Discard()
 		return 2, err
 	}
+	var held int64 // see memoryLimiter
+	if len(c.rules) > 0 || len(c.ncci) > 0 {
+		held = heldByCatalog()
+	}
 	b := scrub.Batch{
-		Options: scrub.Options{Engine: eng, Printers: printers, Jobs: c.jobs, Largest: memoryLimiter(c.jobs, len(printers)), TrailersFirst: c.trailersFirst},
+		Options: scrub.Options{Engine: eng, Printers: printers, Jobs: c.jobs, Largest: memoryLimiter(c.jobs, len(printers), held), TrailersFirst: c.trailersFirst},
 		Stdin:   stdin,
 		Problem: func(msg string) { diag(stderr, "%s", msg) },
 		Notice:  func(msg string) { diag(stderr, "%s", msg) },

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -460,6 +461,37 @@ func TestLimiterOnlyRises(t *testing.T) {
 		"set at the start, then only for a larger transaction (1 MiB is under the floor)")
 }
 
+// The heap a catalog from the user's files holds is added to every limit:
+// CMS's PTP tables can hold more than a transaction in flight does.
+func TestLimiterCountsTheCatalog(t *testing.T) {
+	var set []int64
+	const held = 19 << 20
+	l := &limiter{jobs: 2, outputs: 1, held: held, set: func(n int64) { set = append(set, n) }}
+	for _, tx := range []int{0, 3 << 20, 2 << 20} {
+		l.see(tx)
+	}
+	assert.Equal(t, []int64{held + memoryLimit(2, 1, 0), held + memoryLimit(2, 1, 3<<20)}, set)
+}
+
+// heldByCatalog counts what a catalog keeps, not what reading it left.
+func TestHeldByCatalog(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	restoreGC := debug.SetGCPercent(startGCPercent)
+	t.Cleanup(func() { debug.SetGCPercent(restoreGC) })
+	before := heldByCatalog()
+	kept := make([]byte, 24<<20)
+	for range 64 {
+		_ = make([]byte, 1<<20) // garbage, as reading a file leaves
+	}
+	after := heldByCatalog()
+	assert.InDelta(t, float64(before+int64(len(kept))), float64(after), 4<<20, "live heap %d then %d", before, after)
+	runtime.KeepAlive(kept)
+
+	t.Setenv("GOGC", "100")
+	assert.Zero(t, heldByCatalog(), "the environment paces the collector: nothing measured")
+}
+
 // Once the limit is set it alone paces the collector (GOGC off); with GOGC
 // or GOMEMLIMIT in the environment the command sets neither.
 func TestMemoryLimiterTurnsGOGCOff(t *testing.T) {
@@ -471,13 +503,13 @@ func TestMemoryLimiterTurnsGOGCOff(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "")
 	tuneCollector()
 	assert.Equal(t, startGCPercent, debug.SetGCPercent(startGCPercent), "before the limit: GOGC 400")
-	require.NotNil(t, memoryLimiter(2, 1))
+	require.NotNil(t, memoryLimiter(2, 1, 0))
 	assert.Equal(t, -1, debug.SetGCPercent(-1), "after: off")
 	assert.Equal(t, memoryLimit(2, 1, 0), debug.SetMemoryLimit(-1))
 
 	debug.SetGCPercent(100)
 	t.Setenv("GOGC", "200")
 	tuneCollector()
-	assert.Nil(t, memoryLimiter(2, 1))
+	assert.Nil(t, memoryLimiter(2, 1, 0))
 	assert.Equal(t, 100, debug.SetGCPercent(100), "the environment's pace is left alone")
 }
