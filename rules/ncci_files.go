@@ -46,32 +46,38 @@ type ptpTable struct {
 	mod         []uint8 // 0 not allowed, 1 allowed, 9 not applicable
 }
 
-// rowsOf reads a file as rows of fields: CSV, tab-separated text, an
-// .xlsx workbook's first sheet, or a .zip holding one of these. line is
-// each row's line (or spreadsheet row) number.
+// sheet is a file read as rows of fields (sheetOf): CSV, tab-separated
+// text, an .xlsx workbook's first sheet, or a .zip holding one of these.
+// lines are each row's line (or spreadsheet row) number.
 type sheet struct {
 	name  string
 	rows  [][]string
 	lines []int
 }
 
-func readSheet(path string) (*sheet, error) {
-	b, err := os.ReadFile(path)
+func sheetOf(name string, b []byte) (*sheet, error) {
+	name, b, err := unpack(name, b)
 	if err != nil {
 		return nil, err
 	}
-	return sheetOf(path, b)
+	if bytes.HasPrefix(b, zipMagic) { // unpack stops at a workbook
+		return xlsxSheet(name, b)
+	}
+	return textSheet(name, b)
 }
 
-func sheetOf(name string, b []byte) (*sheet, error) {
-	switch {
-	case bytes.HasPrefix(b, []byte("PK\x03\x04")) && strings.EqualFold(filepath.Ext(name), ".xlsx"):
-		return xlsxSheet(name, b)
-	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
+var zipMagic = []byte("PK\x03\x04")
+
+// unpack returns what a file holds: the first .csv, .txt, .tsv or .xlsx
+// file of a .zip (unpacked in turn when it is a .zip), named
+// "FILE:MEMBER", or the file itself: text or an .xlsx workbook.
+func unpack(name string, b []byte) (string, []byte, error) {
+	for bytes.HasPrefix(b, zipMagic) && !strings.EqualFold(filepath.Ext(name), ".xlsx") {
 		zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return "", nil, fmt.Errorf("%s: %w", name, err)
 		}
+		found := false
 		for _, f := range zr.File {
 			switch strings.ToLower(filepath.Ext(f.Name)) {
 			case ".csv", ".txt", ".tsv", ".xlsx":
@@ -80,18 +86,21 @@ func sheetOf(name string, b []byte) (*sheet, error) {
 			}
 			rc, err := f.Open()
 			if err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", name, f.Name, err)
+				return "", nil, fmt.Errorf("%s: %s: %w", name, f.Name, err)
 			}
 			inner, err := io.ReadAll(io.LimitReader(rc, 1<<30))
 			_ = rc.Close()
 			if err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", name, f.Name, err)
+				return "", nil, fmt.Errorf("%s: %s: %w", name, f.Name, err)
 			}
-			return sheetOf(name+":"+f.Name, inner)
+			name, b, found = name+":"+f.Name, inner, true
+			break
 		}
-		return nil, fmt.Errorf("%s:1: expected a .zip holding a .csv, .txt, .tsv or .xlsx file", name)
+		if !found {
+			return "", nil, fmt.Errorf("%s:1: expected a .zip holding a .csv, .txt, .tsv or .xlsx file", name)
+		}
 	}
-	return textSheet(name, b)
+	return name, b, nil
 }
 
 // textSheet reads CSV (quoted fields, a notice line of any width) or, when
@@ -140,37 +149,50 @@ func norm(s string) string { return strings.Join(strings.Fields(strings.ToLower(
 // needed column to its index.
 func (s *sheet) header() (kind ncciKind, at int, cols map[string]int, err error) {
 	for i, row := range s.rows {
-		find := func(words ...string) int {
-			for j, c := range row {
-				c = norm(c)
-				ok := true
-				for _, w := range words {
-					ok = ok && strings.Contains(c, w)
-				}
-				if ok {
-					return j
-				}
-			}
-			return -1
+		kind, cols, missing := headerOf(row)
+		if missing != "" {
+			return 0, 0, nil, fmt.Errorf("%s:%d: a PTP header without its %q column", s.name, s.lines[i], missing)
 		}
-		if code, mue, mai := find("hcpcs"), find("mue values"), find("adjudication indicator"); code >= 0 && mue >= 0 && mai >= 0 {
-			return ncciMUE, i, map[string]int{"code": code, "mue": mue, "mai": mai, "rationale": find("rationale")}, nil
-		}
-		if c1, c2 := find("column 1"), find("column 2"); c1 >= 0 && c2 >= 0 {
-			cols := map[string]int{"c1": c1, "c2": c2, "from": find("effective"), "until": find("deletion"), "mod": find("modifier")}
-			for k, v := range cols {
-				if v < 0 {
-					return 0, 0, nil, fmt.Errorf("%s:%d: a PTP header without its %q column", s.name, s.lines[i], k)
-				}
-			}
-			return ncciPTP, i, cols, nil
-		}
-		addon, prim, typ := find("add"), find("primary"), find("type")
-		if addon >= 0 && prim >= 0 && typ >= 0 && addon != prim {
-			return ncciAOC, i, map[string]int{"addon": addon, "primary": prim, "type": typ, "from": find("effective"), "until": find("deletion")}, nil
+		if kind != 0 {
+			return kind, i, cols, nil
 		}
 	}
 	return 0, 0, nil, fmt.Errorf("%s:1: expected a CMS NCCI file: an MUE file (header \"HCPCS/CPT Code, Practitioner Services MUE Values, MUE Adjudication Indicator, MUE Rationale\"), a PTP file (header naming \"Column 1\", \"Column 2\", \"Effective Date\", \"Deletion Date\", \"Modifier\") or an AOC file (header naming the add-on code, the primary code and the edit type)", s.name)
+}
+
+// headerOf says what a file whose header is row holds, 0 when row is not a
+// header; missing names the first column a PTP header lacks.
+func headerOf(row []string) (kind ncciKind, cols map[string]int, missing string) {
+	find := func(words ...string) int {
+		for j, c := range row {
+			c = norm(c)
+			ok := true
+			for _, w := range words {
+				ok = ok && strings.Contains(c, w)
+			}
+			if ok {
+				return j
+			}
+		}
+		return -1
+	}
+	if code, mue, mai := find("hcpcs"), find("mue values"), find("adjudication indicator"); code >= 0 && mue >= 0 && mai >= 0 {
+		return ncciMUE, map[string]int{"code": code, "mue": mue, "mai": mai, "rationale": find("rationale")}, ""
+	}
+	if c1, c2 := find("column 1"), find("column 2"); c1 >= 0 && c2 >= 0 {
+		cols := map[string]int{"c1": c1, "c2": c2, "from": find("effective"), "until": find("deletion"), "mod": find("modifier")}
+		for _, k := range []string{"from", "until", "mod"} {
+			if cols[k] < 0 {
+				return ncciPTP, nil, k
+			}
+		}
+		return ncciPTP, cols, ""
+	}
+	addon, prim, typ := find("add"), find("primary"), find("type")
+	if addon >= 0 && prim >= 0 && typ >= 0 && addon != prim {
+		return ncciAOC, map[string]int{"addon": addon, "primary": prim, "type": typ, "from": find("effective"), "until": find("deletion")}, ""
+	}
+	return 0, nil, ""
 }
 
 // cmsDate reads YYYYMMDD, YYYY-MM-DD or M/D/YYYY; "*" or "" is none (0).
@@ -194,10 +216,10 @@ func cmsDate(v string) (int32, error) {
 }
 
 func slashDate(v string) (m, d, y int, ok bool) {
-	p := strings.Split(v, "/")
-	if len(p) != 3 {
+	if strings.Count(v, "/") != 2 { // nothing to split, nothing allocated: most dates are YYYYMMDD
 		return 0, 0, 0, false
 	}
+	p := strings.Split(v, "/")
 	var err error
 	if m, err = strconv.Atoi(p[0]); err != nil {
 		return 0, 0, 0, false
@@ -233,9 +255,27 @@ func cell(row []string, i int) string {
 // readNCCIFiles reads every --ncci file.
 func readNCCIFiles(paths []string) (*ncciFiles, error) {
 	out := &ncciFiles{}
-	var ptp []ptpRow
+	var ptp [][]ptpRow // sorted runs
 	for _, path := range paths {
-		s, err := readSheet(path)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		name, b, err := unpack(path, b)
+		if err != nil {
+			return nil, err
+		}
+		if !bytes.HasPrefix(b, zipMagic) {
+			var n int
+			var ok bool
+			if ptp, n, ok, err = textPTP(name, b, ptp); err != nil {
+				return nil, err
+			} else if ok {
+				out.sources = append(out.sources, fmt.Sprintf("%s: %d PTP edits", path, n))
+				continue
+			}
+		}
+		s, err := sheetOf(name, b)
 		if err != nil {
 			return nil, err
 		}
@@ -286,14 +326,16 @@ func readNCCIFiles(paths []string) (*ncciFiles, error) {
 			out.aoc = t
 			out.sources = append(out.sources, fmt.Sprintf("%s: %d add-on codes (AOC)", path, len(t.addons)))
 		case ncciPTP:
-			n := len(ptp)
-			if ptp, err = ptpRows(ptp, s.name, rows, lines, cols); err != nil {
+			run, err := ptpRows(s.name, rows, lines, ptpColsOf(cols))
+			if err != nil {
 				return nil, err
 			}
-			out.sources = append(out.sources, fmt.Sprintf("%s: %d PTP edits", path, len(ptp)-n))
+			slices.SortFunc(run, comparePTP)
+			ptp = append(ptp, run)
+			out.sources = append(out.sources, fmt.Sprintf("%s: %d PTP edits", path, len(run)))
 		}
 	}
-	out.ptp = buildPTP(ptp)
+	out.ptp = mergePTP(ptp)
 	return out, nil
 }
 
@@ -347,49 +389,18 @@ type ptpRow struct {
 	mod         uint8
 }
 
-func ptpRows(out []ptpRow, name string, rows [][]string, lines []int, cols map[string]int) ([]ptpRow, error) {
+func ptpRows(name string, rows [][]string, lines []int, cols ptpCols) ([]ptpRow, error) {
+	var out []ptpRow
 	for i, row := range rows {
-		c1, c2 := cell(row, cols["c1"]), cell(row, cols["c2"])
-		if c1 == "" && c2 == "" {
-			continue
-		}
-		k1, ok1 := packCode(c1)
-		k2, ok2 := packCode(c2)
-		if !ok1 || !ok2 {
-			return nil, fmt.Errorf("%s:%d: column 1 %q, column 2 %q: expected five-character codes", name, lines[i], c1, c2)
-		}
-		from, err := cmsDate(cell(row, cols["from"]))
-		if err != nil || from == 0 {
-			return nil, fmt.Errorf("%s:%d: effective date %q: expected YYYYMMDD", name, lines[i], cell(row, cols["from"]))
-		}
-		until, err := cmsDate(cell(row, cols["until"]))
+		r, skip, err := ptpRowOf(name, lines[i], row, cols)
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: deletion date %q: expected YYYYMMDD or *", name, lines[i], cell(row, cols["until"]))
+			return nil, err
 		}
-		mod, ok := leadingInt(cell(row, cols["mod"]))
-		if !ok || (mod != 0 && mod != 1 && mod != 9) {
-			return nil, fmt.Errorf("%s:%d: modifier indicator %q: expected 0, 1 or 9", name, lines[i], cell(row, cols["mod"]))
+		if !skip {
+			out = append(out, r)
 		}
-		out = append(out, ptpRow{uint64(k1)<<32 | uint64(k2), from, until, uint8(mod)})
 	}
 	return out, nil
-}
-
-func buildPTP(rows []ptpRow) ptpTable {
-	slices.SortFunc(rows, func(a, b ptpRow) int {
-		switch {
-		case a.key < b.key:
-			return -1
-		case a.key > b.key:
-			return 1
-		}
-		return int(a.from - b.from)
-	})
-	var t ptpTable
-	for _, r := range rows {
-		t.keys, t.from, t.until, t.mod = append(t.keys, r.key), append(t.from, r.from), append(t.until, r.until), append(t.mod, r.mod)
-	}
-	return t
 }
 
 // edit returns the modifier indicator of the PTP edit col1/col2 in effect
