@@ -223,32 +223,56 @@ func splitTabs(fields []string, row string, n int) []string {
 	return append(fields, row)
 }
 
-// mergePTP builds table J from sorted runs of rows.
+// mergePTP builds table J from sorted runs of rows. Runs already in order
+// (CMS's files are sorted, and split by code) are not merged, only copied
+// into the table, each to its place at once.
 func mergePTP(runs [][]ptpRow) ptpTable {
-	for len(runs) > 1 {
-		next := make([][]ptpRow, 0, (len(runs)+1)/2)
+	for !inOrder(runs) {
+		next := make([][]ptpRow, (len(runs)+1)/2)
 		var wg sync.WaitGroup
 		for i := 0; i < len(runs); i += 2 {
 			if i+1 == len(runs) {
-				next = append(next, runs[i])
+				next[i/2] = runs[i]
 				continue
 			}
-			next = append(next, nil)
-			a, b, at := runs[i], runs[i+1], len(next)-1
-			wg.Go(func() { next[at] = mergeRuns(a, b) })
+			wg.Go(func() { next[i/2] = mergeRuns(runs[i], runs[i+1]) })
 		}
 		wg.Wait()
 		runs = next
 	}
-	var rows []ptpRow
-	if len(runs) == 1 {
-		rows = runs[0]
+	n := 0
+	for _, r := range runs {
+		n += len(r)
 	}
-	t := ptpTable{keys: make([]uint64, len(rows)), from: make([]int32, len(rows)), until: make([]int32, len(rows)), mod: make([]uint8, len(rows))}
-	for i, r := range rows {
-		t.keys[i], t.from[i], t.until[i], t.mod[i] = r.key, r.from, r.until, r.mod
+	t := ptpTable{keys: make([]uint64, n), from: make([]int32, n), until: make([]int32, n), mod: make([]uint8, n)}
+	var wg sync.WaitGroup
+	at := 0
+	for _, r := range runs {
+		keys, from, until, mod := t.keys[at:at+len(r)], t.from[at:at+len(r)], t.until[at:at+len(r)], t.mod[at:at+len(r)]
+		wg.Go(func() {
+			for i, r := range r {
+				keys[i], from[i], until[i], mod[i] = r.key, r.from, r.until, r.mod
+			}
+		})
+		at += len(r)
 	}
+	wg.Wait()
 	return t
+}
+
+// inOrder reports whether each run's rows come after the run before it.
+func inOrder(runs [][]ptpRow) bool {
+	var last *ptpRow
+	for _, r := range runs {
+		if len(r) == 0 {
+			continue
+		}
+		if last != nil && comparePTP(*last, r[0]) > 0 {
+			return false
+		}
+		last = &r[len(r)-1]
+	}
+	return true
 }
 
 // mergeRuns merges two sorted runs into a new one.

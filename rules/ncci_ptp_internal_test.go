@@ -3,6 +3,9 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -66,10 +69,39 @@ func ptpBody(n int, crlf bool, bad ...int) []byte {
 		case i%97 == 0:
 			b.WriteString(" \t " + eol) // a blank line
 		default:
-			fmt.Fprintf(&b, "%05d\t%05d\t\t2010%02d01\t%s\t%d\tStandards of medical / surgical practice%s", 10000+i*7%89999, 10000+i*13%89999, 1+i%12, []string{"*", "", "20240101"}[i%3], []int{0, 1, 9}[i%3], eol)
+			fmt.Fprintf(&b, "%05d\t%05d\t\t2010%02d01\t%s\t%d\tStandards of medical / surgical practice%s", 10000+i*7919%89999, 10000+i*13%89999, 1+i%12, []string{"*", "", "20240101"}[i%3], []int{0, 1, 9}[i%3], eol)
 		}
 	}
 	return []byte(b.String())
+}
+
+// sortRows sorts a PTP body's rows after its header, as CMS sorts them
+// (the parts' runs are then in order: copied, not merged), or in reverse.
+func sortRows(b []byte, reverse bool) []byte {
+	head, body, _ := strings.Cut(string(b), ptpHeaderLine)
+	rows := strings.SplitAfter(strings.TrimSuffix(body, "\n"), "\n")
+	slices.Sort(rows)
+	if reverse {
+		slices.Reverse(rows)
+	}
+	return []byte(head + ptpHeaderLine + strings.Join(rows, "\n"))
+}
+
+// A large file is read in parts, each into its place.
+func TestReadFileInParts(t *testing.T) {
+	inParts(t, 7)
+	dir := t.TempDir()
+	body := ptpBody(3000, true, 5)
+	path := filepath.Join(dir, "ptp.txt")
+	require.NoError(t, os.WriteFile(path, body, 0o600))
+	got, err := readFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, body, got)
+
+	_, err = readFile(filepath.Join(dir, "missing.txt"))
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+	_, err = readFile(dir)
+	assert.Error(t, err, "a directory")
 }
 
 const ptpHeaderLine = "Column 1\tColumn 2\t* = In existence prior to 1996\tEffective Date\tDeletion Date *=no data\tModifier 0=not allowed 1=allowed 9=not applicable\tPTP Edit Rationale\n"
@@ -87,6 +119,8 @@ func TestTextPTPAgreesWithSheet(t *testing.T) {
 		{"bad rows in two parts", ptpBody(5000, true, 4000, 900)},
 		{"bad first row", ptpBody(5000, false, 0)},
 		{"bad last row", ptpBody(5000, false, 4999)},
+		{"sorted rows", sortRows(ptpBody(5000, false), false)},
+		{"rows in reverse order", sortRows(ptpBody(5000, false), true)},
 		{"header only", []byte(ptpHeaderLine)},
 		{"no newline at the end", []byte(ptpHeaderLine + "29881\t29877\t\t20060101\t*\t1")},
 	}
