@@ -190,3 +190,19 @@ func FuzzPTPText(f *testing.F) {
 		require.Equal(t, want, got)
 	})
 }
+
+// BenchmarkTextPTP reads a 200,000-row PTP file held in memory, sorted
+// as CMS sorts it, into table J.
+//
+//	go test ./rules -run '^$' -bench TextPTP -benchmem
+func BenchmarkTextPTP(b *testing.B) {
+	body := sortRows(ptpBody(200_000, false), false)
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		runs, n, ok, err := textPTP("ptp.txt", body, nil)
+		if err != nil || !ok || n == 0 {
+			b.Fatal(n, ok, err)
+		}
+		_ = mergePTP(runs)
+	}
+}
