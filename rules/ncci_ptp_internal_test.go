@@ -45,6 +45,27 @@ func ptpByText(name string, b []byte) (ptpTable, int, bool, error) {
 	return mergePTP(runs), n, true, nil
 }
 
+// requireAgree reads body both ways and requires the same table, count
+// and error. It reports whether textPTP took body for a PTP file (when it
+// does not, the sheet reader is all there is).
+func requireAgree(t *testing.T, body []byte) bool {
+	got, n, ok, err := ptpByText("f.txt", body)
+	if !ok {
+		require.NoError(t, err)
+		return false
+	}
+	want, wn, werr := ptpBySheet("f.txt", body)
+	if werr != nil {
+		require.Error(t, err, "the sheet reader fails: %v", werr)
+		require.Equal(t, werr.Error(), err.Error())
+		return true
+	}
+	require.NoError(t, err)
+	require.Equal(t, wn, n)
+	require.Equal(t, want, got)
+	return true
+}
+
 // inParts makes textPTP cut even a small file into up to n parts.
 func inParts(tb testing.TB, n int) {
 	parts, least := ptpParts, ptpPartMin
@@ -128,17 +149,7 @@ func TestTextPTPAgreesWithSheet(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(fmt.Sprintf("%s in %d", tc.name, parts), func(t *testing.T) {
 				inParts(t, parts)
-				got, n, ok, err := ptpByText("ptp.txt", tc.body)
-				require.True(t, ok)
-				want, wn, werr := ptpBySheet("ptp.txt", tc.body)
-				if werr != nil {
-					require.Error(t, err)
-					assert.Equal(t, werr.Error(), err.Error())
-					return
-				}
-				require.NoError(t, err)
-				assert.Equal(t, wn, n)
-				assert.Equal(t, want, got)
+				require.True(t, requireAgree(t, tc.body), "read in parts")
 			})
 		}
 	}
@@ -173,22 +184,7 @@ func FuzzPTPText(f *testing.F) {
 	f.Add([]byte("CPT only copyright 2025 American Medical Association.\n\n" + ptpHeaderLine + "29881\t29877\t\t20060101\t*\t1\tx\n20610\t20552\t\t20100101\t20200101\t1\tDeleted edit\n"))
 	f.Add([]byte(ptpHeaderLine + "29881\t29877\t\t1/2/2006\t12/31/2024\t1\tx\r\n\n29881\t29877\t\t20060101\t\t9\n"))
 	inParts(f, 5)
-	f.Fuzz(func(t *testing.T, body []byte) {
-		got, n, ok, err := ptpByText("f.txt", body)
-		if !ok {
-			require.NoError(t, err)
-			return
-		}
-		want, wn, werr := ptpBySheet("f.txt", body)
-		if werr != nil {
-			require.Error(t, err, "the sheet reader fails: %v", werr)
-			require.Equal(t, werr.Error(), err.Error())
-			return
-		}
-		require.NoError(t, err)
-		require.Equal(t, wn, n)
-		require.Equal(t, want, got)
-	})
+	f.Fuzz(func(t *testing.T, body []byte) { requireAgree(t, body) })
 }
 
 // BenchmarkTextPTP reads a 200,000-row PTP file held in memory, sorted
