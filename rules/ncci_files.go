@@ -71,39 +71,84 @@ func sheetOf(name string, b []byte) (*sheet, error) {
 
 var zipMagic = []byte("PK\x03\x04")
 
-// unpack returns what a file holds: the first .csv, .txt, .tsv or .xlsx
-// file of a .zip (unpacked in turn when it is a .zip), named
-// "FILE:MEMBER", or the file itself: text or an .xlsx workbook.
+// unpack returns what a file holds: a .zip's table (member), unpacked in
+// turn when it is a .zip, named "FILE:MEMBER", or the file itself: text
+// or an .xlsx workbook.
 func unpack(name string, b []byte) (string, []byte, error) {
 	for bytes.HasPrefix(b, zipMagic) && !strings.EqualFold(filepath.Ext(name), ".xlsx") {
 		zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 		if err != nil {
 			return "", nil, fmt.Errorf("%s: %w", name, err)
 		}
-		found := false
-		for _, f := range zr.File {
-			switch strings.ToLower(filepath.Ext(f.Name)) {
-			case ".csv", ".txt", ".tsv", ".xlsx":
-			default:
-				continue
-			}
-			rc, err := f.Open()
-			if err != nil {
-				return "", nil, fmt.Errorf("%s: %s: %w", name, f.Name, err)
-			}
-			inner, err := io.ReadAll(io.LimitReader(rc, 1<<30))
-			_ = rc.Close()
-			if err != nil {
-				return "", nil, fmt.Errorf("%s: %s: %w", name, f.Name, err)
-			}
-			name, b, found = name+":"+f.Name, inner, true
-			break
-		}
-		if !found {
+		f := member(zr)
+		if f == nil {
 			return "", nil, fmt.Errorf("%s:1: expected a .zip holding a .csv, .txt, .tsv or .xlsx file", name)
 		}
+		rc, err := f.Open()
+		if err != nil {
+			return "", nil, fmt.Errorf("%s: %s: %w", name, f.Name, err)
+		}
+		inner, err := io.ReadAll(io.LimitReader(rc, 1<<30))
+		_ = rc.Close()
+		if err != nil {
+			return "", nil, fmt.Errorf("%s: %s: %w", name, f.Name, err)
+		}
+		name, b = name+":"+f.Name, inner
 	}
 	return name, b, nil
+}
+
+// member picks the table of a .zip. CMS ships each PTP file as the same
+// table in .txt, .csv and .xlsx, beside notes: the first text file whose
+// opening lines hold an NCCI header is taken (text is read in parts, a
+// workbook through an XML decoder, tens of times slower), else the first
+// workbook, else the first .csv, .txt or .tsv file, whose reading then
+// says what is wrong. nil: none of these.
+func member(zr *zip.Reader) *zip.File {
+	var first, book *zip.File
+	for _, f := range zr.File {
+		switch strings.ToLower(filepath.Ext(f.Name)) {
+		case ".csv", ".txt", ".tsv":
+			if headed(f) {
+				return f
+			}
+			if first == nil {
+				first = f
+			}
+		case ".xlsx":
+			if book == nil {
+				book = f
+			}
+		}
+	}
+	if book != nil {
+		return book
+	}
+	return first
+}
+
+// headed reports whether a text file's first 64 KiB (whole lines) hold an
+// NCCI header within headerLines rows.
+func headed(f *zip.File) bool {
+	rc, err := f.Open()
+	if err != nil {
+		return false
+	}
+	head, _ := io.ReadAll(io.LimitReader(rc, 64<<10))
+	_ = rc.Close()
+	if len(head) == 64<<10 {
+		head = head[:bytes.LastIndexByte(head, '\n')+1]
+	}
+	s, err := textSheet(f.Name, head)
+	if err != nil {
+		return false
+	}
+	for _, row := range s.rows[:min(len(s.rows), headerLines)] {
+		if kind, _, _ := headerOf(row); kind != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // textSheet reads CSV (quoted fields, a notice line of any width) or, when

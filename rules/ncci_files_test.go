@@ -37,13 +37,18 @@ const (
 )
 
 // zipOf is a .zip holding one file, name, as CMS ships its PTP tables.
-func zipOf(t testing.TB, name, body string) []byte {
+func zipOf(t testing.TB, name, body string) []byte { return zipFiles(t, name, body) }
+
+// zipFiles is a .zip holding the files named and given in pairs, in order.
+func zipFiles(t testing.TB, nameBody ...string) []byte {
 	var zb bytes.Buffer
 	zw := zip.NewWriter(&zb)
-	w, err := zw.Create(name)
-	require.NoError(t, err)
-	_, err = w.Write([]byte(body))
-	require.NoError(t, err)
+	for i := 0; i+1 < len(nameBody); i += 2 {
+		w, err := zw.Create(nameBody[i])
+		require.NoError(t, err)
+		_, err = w.Write([]byte(nameBody[i+1]))
+		require.NoError(t, err)
+	}
 	require.NoError(t, zw.Close())
 	return zb.Bytes()
 }
@@ -129,6 +134,35 @@ func TestNCCIFileFormats(t *testing.T) {
 	assert.Equal(t, []string{"UNITS-MUE"}, idsOf(check(t, cat, build.Claim{Lines: []L{{Code: "20610", Units: "2"}}})))
 	assert.Equal(t, []string{"PTP-BUNDLED"}, idsOf(check(t, cat, build.Claim{Lines: []L{{Code: "29881"}, {Code: "29877"}}})))
 	assert.Equal(t, []string{"AOC-NO-PRIMARY"}, idsOf(check(t, cat, build.Claim{Lines: []L{{Code: "64421"}}})))
+}
+
+// CMS ships each PTP file as the same table in .txt, .csv and .xlsx, beside
+// notes: the text table is read (in parts), else the workbook; a .zip
+// holding no table says so, naming its member.
+func TestNCCIZipMember(t *testing.T) {
+	notes := "Read the NCCI policy manual first.\nIt has two lines.\n"
+	book := string(mueXLSX(t)) // an MUE table: what was read shows in the sources
+	cases := []struct {
+		name  string
+		files []string
+		want  string // in the sources, or in the error
+	}{
+		{"text before its workbook", []string{"README.txt", notes, "f1.xlsx", book, "f1.TXT", ptpTXT}, "4 PTP edits"},
+		{"CSV too", []string{"README.txt", notes, "f1.csv", strings.ReplaceAll(ptpTXT, "\t", ","), "f1.xlsx", book}, "4 PTP edits"},
+		{"the workbook when no text has a header", []string{"README.txt", notes, "f1.xlsx", book}, "1 MUEs"},
+		{"notes only", []string{"README.txt", notes, "notes.pdf", "%PDF"}, "f1.zip:README.txt:1: expected a CMS NCCI file"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cat, err := rules.LoadWith(nil, []string{write(t, "f1.zip", zipFiles(t, tc.files...))})
+			if err != nil {
+				assert.Contains(t, err.Error(), tc.want)
+				return
+			}
+			require.Len(t, cat.NCCISources(), 1)
+			assert.Contains(t, cat.NCCISources()[0], tc.want)
+		})
+	}
 }
 
 // A file that is none of these, or a row that does not parse, is an error
