@@ -473,19 +473,31 @@ func TestLimiterCountsTheCatalog(t *testing.T) {
 	assert.Equal(t, []int64{held + memoryLimit(2, 1, 0), held + memoryLimit(2, 1, 3<<20)}, set)
 }
 
-// heldByCatalog counts what a catalog keeps, not what reading it left.
+// heldByCatalog counts a small heap whole, and collects a large one first:
+// then it counts what the catalog keeps, not what reading it left.
 func TestHeldByCatalog(t *testing.T) {
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
-	restoreGC := debug.SetGCPercent(startGCPercent)
+	restoreGC := debug.SetGCPercent(-1) // no collection but heldByCatalog's
 	t.Cleanup(func() { debug.SetGCPercent(restoreGC) })
-	before := heldByCatalog()
+	runtime.GC()
+	cycles := func() int64 { return heapBytes("/gc/cycles/total:gc-cycles") }
+	live, n := heapBytes("/gc/heap/live:bytes"), cycles()
+
+	small := make([]byte, 4<<20)
+	held := heldByCatalog()
+	assert.Equal(t, n, cycles(), "a small heap is not collected")
+	assert.GreaterOrEqual(t, held, int64(len(small)))
+	assert.Less(t, held, int64(collectAbove))
+
 	kept := make([]byte, 24<<20)
 	for range 64 {
 		_ = make([]byte, 1<<20) // garbage, as reading a file leaves
 	}
-	after := heldByCatalog()
-	assert.InDelta(t, float64(before+int64(len(kept))), float64(after), 4<<20, "live heap %d then %d", before, after)
+	held = heldByCatalog()
+	assert.Equal(t, n+1, cycles(), "a large heap is collected once")
+	assert.InDelta(t, float64(live+int64(len(small)+len(kept))), float64(held), 4<<20, "live heap %d, then %d held", live, held)
+	runtime.KeepAlive(small)
 	runtime.KeepAlive(kept)
 
 	t.Setenv("GOGC", "100")
