@@ -99,18 +99,22 @@ func unpack(name string, b []byte) (string, []byte, error) {
 }
 
 // member picks the table of a .zip. CMS ships each PTP file as the same
-// table in .txt, .csv and .xlsx, beside notes: the first text file whose
-// opening lines hold an NCCI header is taken (text is read in parts, a
-// workbook through an XML decoder, tens of times slower), else the first
-// workbook, else the first .csv, .txt or .tsv file, whose reading then
+// table in .txt, .csv and .xlsx, beside notes. The first text file whose
+// opening lines hold an NCCI header is taken, a tab-separated one first
+// (textPTP reads it in parts; CSV goes through encoding/csv into a sheet,
+// a workbook through an XML decoder, tens of times slower); else the first
+// workbook; else the first .csv, .txt or .tsv file, whose reading then
 // says what is wrong. nil: none of these.
 func member(zr *zip.Reader) *zip.File {
-	var first, book *zip.File
+	var first, text, book *zip.File
 	for _, f := range zr.File {
 		switch strings.ToLower(filepath.Ext(f.Name)) {
 		case ".csv", ".txt", ".tsv":
-			if headed(f) {
+			switch headed, tabs := headed(f); {
+			case headed && tabs:
 				return f
+			case headed && text == nil:
+				text = f
 			}
 			if first == nil {
 				first = f
@@ -121,18 +125,15 @@ func member(zr *zip.Reader) *zip.File {
 			}
 		}
 	}
-	if book != nil {
-		return book
-	}
-	return first
+	return cmp.Or(text, book, first)
 }
 
 // headed reports whether a text file's first 64 KiB (whole lines) hold an
-// NCCI header within headerLines rows.
-func headed(f *zip.File) bool {
+// NCCI header within headerLines rows, and whether it is tab-separated.
+func headed(f *zip.File) (headed, tabs bool) {
 	rc, err := f.Open()
 	if err != nil {
-		return false
+		return false, false
 	}
 	head, _ := io.ReadAll(io.LimitReader(rc, 64<<10))
 	_ = rc.Close()
@@ -141,14 +142,14 @@ func headed(f *zip.File) bool {
 	}
 	s, err := textSheet(f.Name, head)
 	if err != nil {
-		return false
+		return false, false
 	}
 	for _, row := range s.rows[:min(len(s.rows), headerLines)] {
 		if kind, _, _ := headerOf(row); kind != 0 {
-			return true
+			return true, tabSeparated(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")))
 		}
 	}
-	return false
+	return false, false
 }
 
 // textSheet reads CSV (quoted fields, a notice line of any width) or, when

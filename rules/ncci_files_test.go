@@ -148,7 +148,8 @@ func TestNCCIZipMember(t *testing.T) {
 		want  string // in the sources, or in the error
 	}{
 		{"text before its workbook", []string{"README.txt", notes, "f1.xlsx", book, "f1.TXT", ptpTXT}, "4 PTP edits"},
-		{"CSV too", []string{"README.txt", notes, "f1.csv", strings.ReplaceAll(ptpTXT, "\t", ","), "f1.xlsx", book}, "4 PTP edits"},
+		{"CSV when no text is tab-separated", []string{"README.txt", notes, "f1.csv", strings.ReplaceAll(ptpTXT, "\t", ","), "f1.xlsx", book}, "4 PTP edits"},
+		{"tab-separated before CSV", []string{"f1.csv", strings.ReplaceAll(ptpTXT, "\t", ",") + "1,2,3,4,5,6,7\n", "f1.txt", ptpTXT}, "4 PTP edits"},
 		{"the workbook when no text has a header", []string{"README.txt", notes, "f1.xlsx", book}, "1 MUEs"},
 		{"notes only", []string{"README.txt", notes, "notes.pdf", "%PDF"}, "f1.zip:README.txt:1: expected a CMS NCCI file"},
 	}

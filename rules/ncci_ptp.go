@@ -224,7 +224,7 @@ func splitTabs(fields []string, row string, n int) []string {
 }
 
 // mergePTP builds table J from sorted runs of rows. Runs already in order
-// (CMS's files are sorted, and split by code) are not merged, only copied
+// (CMS sorts its files) are not merged, only copied
 // into the table, each to its place at once.
 func mergePTP(runs [][]ptpRow) ptpTable {
 	for !inOrder(runs) {
