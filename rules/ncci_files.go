@@ -353,7 +353,7 @@ func readNCCIFiles(paths []string) (*ncciFiles, error) {
 			if ptp, n, ok, err = textPTP(name, b, ptp); err != nil {
 				return nil, err
 			} else if ok {
-				out.sources = append(out.sources, fmt.Sprintf("%s: %d PTP edits", path, n))
+				out.sources = append(out.sources, fmt.Sprintf("%s: %d PTP edits", name, n))
 				continue
 			}
 		}
@@ -365,7 +365,7 @@ func readNCCIFiles(paths []string) (*ncciFiles, error) {
 		if err != nil {
 			if t, ok := ownAOC(s); ok {
 				out.aoc = t
-				out.sources = append(out.sources, fmt.Sprintf("%s: %d add-on codes (AOC)", path, len(t.addons)))
+				out.sources = append(out.sources, fmt.Sprintf("%s: %d add-on codes (AOC)", name, len(t.addons)))
 				continue
 			}
 			return nil, err
@@ -378,7 +378,7 @@ func readNCCIFiles(paths []string) (*ncciFiles, error) {
 				return nil, err
 			}
 			out.mue = t
-			out.sources = append(out.sources, fmt.Sprintf("%s: %d MUEs", path, len(t.mueKeys)))
+			out.sources = append(out.sources, fmt.Sprintf("%s: %d MUEs", name, len(t.mueKeys)))
 		case ncciAOC:
 			t := &ncciTables{}
 			var b strings.Builder
@@ -406,7 +406,7 @@ func readNCCIFiles(paths []string) (*ncciFiles, error) {
 				return nil, err
 			}
 			out.aoc = t
-			out.sources = append(out.sources, fmt.Sprintf("%s: %d add-on codes (AOC)", path, len(t.addons)))
+			out.sources = append(out.sources, fmt.Sprintf("%s: %d add-on codes (AOC)", name, len(t.addons)))
 		case ncciPTP:
 			run, err := ptpRows(s.name, rows, lines, ptpColsOf(cols))
 			if err != nil {
@@ -414,7 +414,7 @@ func readNCCIFiles(paths []string) (*ncciFiles, error) {
 			}
 			slices.SortFunc(run, comparePTP)
 			ptp = append(ptp, run)
-			out.sources = append(out.sources, fmt.Sprintf("%s: %d PTP edits", path, len(run)))
+			out.sources = append(out.sources, fmt.Sprintf("%s: %d PTP edits", name, len(run)))
 		}
 	}
 	out.ptp = mergePTP(ptp)

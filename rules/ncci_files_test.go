@@ -137,8 +137,9 @@ func TestNCCIFileFormats(t *testing.T) {
 }
 
 // CMS ships each PTP file as the same table in .txt, .csv and .xlsx, beside
-// notes: the text table is read (in parts), else the workbook; a .zip
-// holding no table says so, naming its member.
+// notes: the text table is read (in parts), else the workbook, and the
+// sources name the member read; a .zip holding no table says so, naming
+// its member.
 func TestNCCIZipMember(t *testing.T) {
 	notes := "Read the NCCI policy manual first.\nIt has two lines.\n"
 	book := string(mueXLSX(t)) // an MUE table: what was read shows in the sources
@@ -147,10 +148,10 @@ func TestNCCIZipMember(t *testing.T) {
 		files []string
 		want  string // in the sources, or in the error
 	}{
-		{"text before its workbook", []string{"README.txt", notes, "f1.xlsx", book, "f1.TXT", ptpTXT}, "4 PTP edits"},
-		{"CSV when no text is tab-separated", []string{"README.txt", notes, "f1.csv", strings.ReplaceAll(ptpTXT, "\t", ","), "f1.xlsx", book}, "4 PTP edits"},
-		{"tab-separated before CSV", []string{"f1.csv", strings.ReplaceAll(ptpTXT, "\t", ",") + "1,2,3,4,5,6,7\n", "f1.txt", ptpTXT}, "4 PTP edits"},
-		{"the workbook when no text has a header", []string{"README.txt", notes, "f1.xlsx", book}, "1 MUEs"},
+		{"text before its workbook", []string{"README.txt", notes, "f1.xlsx", book, "f1.TXT", ptpTXT}, "f1.zip:f1.TXT: 4 PTP edits"},
+		{"CSV when no text is tab-separated", []string{"README.txt", notes, "f1.csv", strings.ReplaceAll(ptpTXT, "\t", ","), "f1.xlsx", book}, "f1.zip:f1.csv: 4 PTP edits"},
+		{"tab-separated before CSV", []string{"f1.csv", strings.ReplaceAll(ptpTXT, "\t", ",") + "1,2,3,4,5,6,7\n", "f1.txt", ptpTXT}, "f1.zip:f1.txt: 4 PTP edits"},
+		{"the workbook when no text has a header", []string{"README.txt", notes, "f1.xlsx", book}, "f1.zip:f1.xlsx: 1 MUEs"},
 		{"notes only", []string{"README.txt", notes, "notes.pdf", "%PDF"}, "f1.zip:README.txt:1: expected a CMS NCCI file"},
 	}
 	for _, tc := range cases {
