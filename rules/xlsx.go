@@ -201,97 +201,153 @@ func elementText(d *xml.Decoder) (string, error) {
 	return s.String(), nil
 }
 
-// sheetRows reads a worksheet's <row> and <c> elements. A cell's text is
-// by its type (t): "s" the shared string its <v> numbers, "inlineStr" its
-// <is> text, "b" TRUE or FALSE, anything else (numbers, formula results,
-// errors) its <v> as written. Cells and rows without an r attribute follow
-// the one before.
+// sheetRows reads a worksheet's <row> and <c> elements (sheetBuilder),
+// with scanSheet where it can and encoding/xml where it cannot.
 func sheetRows(f *zip.File, shared []string) ([][]string, []int, error) {
 	rc, err := f.Open()
 	if err != nil {
 		return nil, nil, err
 	}
+	b := &sheetBuilder{shared: shared}
+	err = scanSheet(io.LimitReader(rc, xlsxPartLimit), b)
+	_ = rc.Close()
+	if !errors.Is(err, errNotPlain) {
+		return b.rows, b.lines, err
+	}
+	if rc, err = f.Open(); err != nil {
+		return nil, nil, err
+	}
 	defer func() { _ = rc.Close() }()
-	d := xml.NewDecoder(io.LimitReader(rc, xlsxPartLimit))
-	var rows [][]string
-	var lines []int
-	var row []string
-	rowNum, col := 0, 0
-	var cellType string
-	var inlineText strings.Builder
-	inCell, inInline := false, false
-	var value string
+	b = &sheetBuilder{shared: shared}
+	return b.rows, b.lines, decodeSheet(io.LimitReader(rc, xlsxPartLimit), b)
+}
+
+// decodeSheet feeds a worksheet's elements and text to b through
+// encoding/xml.
+func decodeSheet(r io.Reader, b *sheetBuilder) error {
+	d := xml.NewDecoder(r)
 	for {
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
-			return rows, lines, nil
+			return nil
 		}
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			switch t.Name.Local {
-			case "row":
-				rowNum++
-				if r := attr(t, "r"); r != "" {
-					n, err := strconv.Atoi(r)
-					if err != nil || n < rowNum || n > 1<<20 {
-						return nil, nil, fmt.Errorf("row %q after row %d", r, rowNum-1)
-					}
-					rowNum = n
-				}
-				row, col = nil, 0
-			case "c":
-				col++
-				if r := attr(t, "r"); r != "" {
-					c, err := columnOf(r)
-					if err != nil || c < col {
-						return nil, nil, fmt.Errorf("row %d: cell %q after column %d", rowNum, r, col-1)
-					}
-					col = c
-				}
-				cellType, value, inCell = attr(t, "t"), "", true
-				inlineText.Reset()
-			case "v":
-				if inCell {
-					if value, err = elementText(d); err != nil {
-						return nil, nil, err
-					}
-				}
-			case "is":
-				inInline = inCell
-			case "t":
-				if inInline {
-					s, err := elementText(d)
-					if err != nil {
-						return nil, nil, err
-					}
-					inlineText.WriteString(s)
-				}
-			}
+			err = b.start(t.Name.Local, func(name string) string { return attr(t, name) })
 		case xml.EndElement:
-			switch t.Name.Local {
-			case "c":
-				text, err := cellText(cellType, value, inlineText.String(), shared)
-				if err != nil {
-					return nil, nil, fmt.Errorf("row %d, column %d: %w", rowNum, col, err)
-				}
-				if text != "" {
-					for len(row) < col-1 {
-						row = append(row, "")
-					}
-					row = append(row, text)
-				}
-				inCell = false
-			case "is":
-				inInline = false
-			case "row":
-				if len(row) > 0 {
-					rows, lines = append(rows, row), append(lines, rowNum)
-				}
-			}
+			err = b.end(t.Name.Local)
+		case xml.CharData:
+			b.text(t)
 		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// sheetBuilder makes rows of a worksheet's elements. A cell's text is by
+// its type (t): "s" the shared string its <v> numbers, "inlineStr" its
+// <is> text, "b" TRUE or FALSE, anything else (numbers, formula results,
+// errors) its <v> as written. Cells and rows without an r attribute follow
+// the one before. Only the text directly in a <v> or <t> counts.
+type sheetBuilder struct {
+	shared []string
+	rows   [][]string
+	lines  []int
+
+	row              []string
+	rowNum, col      int
+	cellType, value  string
+	inlineText       strings.Builder
+	inCell, inInline bool
+
+	collecting bool // in a <v> or <t> whose text counts
+	inValue    bool // a <v>, not a <t>
+	depth      int  // elements open inside it
+	collected  strings.Builder
+}
+
+func (b *sheetBuilder) start(name string, attr func(string) string) error {
+	if b.collecting {
+		b.depth++
+		return nil
+	}
+	switch name {
+	case "row":
+		b.rowNum++
+		if r := attr("r"); r != "" {
+			n, err := strconv.Atoi(r)
+			if err != nil || n < b.rowNum || n > 1<<20 {
+				return fmt.Errorf("row %q after row %d", r, b.rowNum-1)
+			}
+			b.rowNum = n
+		}
+		b.row, b.col = nil, 0
+	case "c":
+		b.col++
+		if r := attr("r"); r != "" {
+			c, err := columnOf(r)
+			if err != nil || c < b.col {
+				return fmt.Errorf("row %d: cell %q after column %d", b.rowNum, r, b.col-1)
+			}
+			b.col = c
+		}
+		b.cellType, b.value, b.inCell = attr("t"), "", true
+		b.inlineText.Reset()
+	case "v":
+		b.collecting, b.inValue = b.inCell, true
+	case "is":
+		b.inInline = b.inCell
+	case "t":
+		b.collecting, b.inValue = b.inInline, false
+	}
+	b.collected.Reset()
+	return nil
+}
+
+func (b *sheetBuilder) end(name string) error {
+	if b.collecting {
+		if b.depth > 0 {
+			b.depth--
+			return nil
+		}
+		b.collecting = false
+		if b.inValue {
+			b.value = b.collected.String()
+		} else {
+			b.inlineText.WriteString(b.collected.String())
+		}
+		return nil
+	}
+	switch name {
+	case "c":
+		text, err := cellText(b.cellType, b.value, b.inlineText.String(), b.shared)
+		if err != nil {
+			return fmt.Errorf("row %d, column %d: %w", b.rowNum, b.col, err)
+		}
+		if text != "" {
+			for len(b.row) < b.col-1 {
+				b.row = append(b.row, "")
+			}
+			b.row = append(b.row, text)
+		}
+		b.inCell = false
+	case "is":
+		b.inInline = false
+	case "row":
+		if len(b.row) > 0 {
+			b.rows, b.lines = append(b.rows, b.row), append(b.lines, b.rowNum)
+		}
+	}
+	return nil
+}
+
+func (b *sheetBuilder) text(t []byte) {
+	if b.collecting && b.depth == 0 {
+		b.collected.Write(t)
 	}
 }
 
