@@ -26,6 +26,10 @@ var (
 // SmallTransaction is the most bytes a small transaction has.
 const SmallTransaction = 16 << 10
 
+// Small reports whether the transaction is under SmallTransaction bytes:
+// its arrays, and a pipeline's handling of it, are a small one's.
+func (t *Transaction) Small() bool { return len(t.Raw) < SmallTransaction }
+
 // buffersFor is the free list for arrays that hold raw bytes.
 func buffersFor(raw int) mem.FreeList[*txBuffers] {
 	if raw < SmallTransaction {

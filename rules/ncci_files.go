@@ -50,7 +50,7 @@ type ptpTable struct {
 }
 
 // sheet is a file read as rows of fields (sheetOf): CSV, tab-separated
-// text, an .xlsx workbook's first sheet, or a .zip holding one of these.
+// text or an .xlsx workbook's first sheet, a .zip unpacked first (unpack).
 // lines are each row's line (or spreadsheet row) number.
 type sheet struct {
 	name  string
@@ -58,11 +58,8 @@ type sheet struct {
 	lines []int
 }
 
+// sheetOf reads what unpack returned: a workbook or text.
 func sheetOf(name string, b []byte) (*sheet, error) {
-	name, b, err := unpack(name, b)
-	if err != nil {
-		return nil, err
-	}
 	if bytes.HasPrefix(b, zipMagic) { // unpack stops at a workbook
 		return xlsxSheet(name, b)
 	}

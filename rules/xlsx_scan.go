@@ -118,10 +118,11 @@ func (s *sheetScanner) tag(t []byte) error {
 		s.open = s.open[:len(s.open)-1]
 		return s.end(known(name))
 	}
-	name, rest := cutName(t)
-	if name == "" {
+	nb, rest := cutNameBytes(t)
+	if len(nb) == 0 {
 		return errNotPlain
 	}
+	name := known(nb)
 	closed := false
 	s.attrs = s.attrs[:0]
 	for {
@@ -211,13 +212,8 @@ func (s *sheetScanner) declaration(t []byte) error {
 	return nil
 }
 
-// cutName cuts an XML name off the front of t: ASCII letters, digits,
-// '_', '-', '.', and at most one ':' inside it.
-func cutName(t []byte) (string, []byte) {
-	name, rest := cutNameBytes(t)
-	return known(name), rest
-}
-
+// cutNameBytes cuts an XML name off the front of t: ASCII letters,
+// digits, '_', '-', '.', and at most one ':' inside it.
 func cutNameBytes(t []byte) ([]byte, []byte) {
 	i := 0
 	for i < len(t) {

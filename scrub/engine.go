@@ -65,7 +65,7 @@ func (e *Engine) Catalog() *rules.Catalog {
 
 // scratchFor is the list tx's scratch comes from and goes back to.
 func (e *Engine) scratchFor(tx *edi.Transaction) mem.FreeList[*scratch] {
-	if len(tx.Raw) < smallTx {
+	if tx.Small() {
 		return e.small
 	}
 	return e.free

@@ -53,14 +53,16 @@ type slot struct {
 // A worker is handed small transactions several at a time: handing one
 // over (to a worker, then to the writer) costs about as much as scrubbing a
 // one-claim transaction set. A slot takes items while its transactions are
-// under smallTx bytes each, until it holds batchItems items or batchBytes
-// bytes. Their outputs share one buffer per printer, and scratch beyond
+// small (edi.Transaction.Small), until it holds batchItems items or
+// batchBytes bytes. Their outputs share one buffer per printer, and scratch beyond
 // what the engine keeps is made anew (small, for small transactions).
 const (
-	smallTx    = edi.SmallTransaction
 	batchItems = 32
 	batchBytes = 256 << 10
 )
+
+// large reports whether an item is a transaction handed over alone.
+func large(it *edi.Item) bool { return it.Tx != nil && !it.Tx.Small() }
 
 // process scrubs and renders the slot's transactions, each printer's
 // output of all of them into one buffer.
@@ -256,7 +258,7 @@ func (o *Options) parallel(p *edi.Parser, sum *finding.Summary) error {
 		go func() {
 			defer wg.Done()
 			for s := range work {
-				if s.it.Tx != nil && len(s.it.Tx.Raw) >= smallTx {
+				if large(&s.it) {
 					// When every worker was busy the producer waited to hand
 					// s over, and taking it made the producer runnable here,
 					// behind this goroutine, until it blocks a transaction's
@@ -305,7 +307,7 @@ func (o *Options) parallel(p *edi.Parser, sum *finding.Summary) error {
 	for it, ok := p.Next(); ok; it, ok = p.Next() {
 		s := &slot{it: it}
 		rep.see(&s.it)
-		if it.Tx != nil && len(it.Tx.Raw) >= smallTx {
+		if large(&it) {
 			flush()
 			s.done = make(chan struct{})
 			send(s, true)
